@@ -1,0 +1,12 @@
+#pragma once
+// One function per subcommand: it declares the subcommand's options on `app` and sets a callback that
+// parses nothing else, calls the library and prints. Errors propagate as segkit::Error to main().
+
+#include <CLI/CLI.hpp>
+
+namespace segkit::cli {
+
+void add_config_command(CLI::App& app);
+void add_inspect_command(CLI::App& app);
+
+}  // namespace segkit::cli

@@ -1,0 +1,9 @@
+#pragma once
+// Umbrella header of the core room: errors, atomic output files, logging, progress, string helpers.
+// Core is torch-free and OpenCV-free, so everything can depend on it cheaply.
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/core/logging.h"
+#include "segkit/core/progress.h"
+#include "segkit/core/strings.h"

@@ -1,0 +1,4 @@
+#pragma once
+// Umbrella header of the io room: file formats, torch-free (safetensors now; images and RLE later).
+
+#include "segkit/io/safetensors.h"

@@ -1,0 +1,7 @@
+#pragma once
+// segkit: Kaggle-style segmentation pipelines in C++ on LibTorch. One include per room.
+
+#include "segkit/config/config.h"
+#include "segkit/core/core.h"
+#include "segkit/io/io.h"
+#include "segkit/nn/nn.h"

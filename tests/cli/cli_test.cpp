@@ -1,0 +1,97 @@
+// End-to-end checks of the `segkit` binary: exit codes, stdout/stderr contents.
+
+#include <gtest/gtest.h>
+
+#include "segkit/io/safetensors.h"
+#include "tests/support/test_support.h"
+
+namespace segkit {
+namespace {
+
+using test::run_segkit;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(Cli, HelpListsSubcommands) {
+  auto result = run_segkit("--help");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(contains(result.out, "config")) << result.out;
+  EXPECT_TRUE(contains(result.out, "inspect"));
+  EXPECT_EQ(run_segkit("").exit_code, 0);
+}
+
+TEST(Cli, VersionReportsLibrariesDeviceAndThreads) {
+  auto result = run_segkit("--threads 2 --version");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "segkit 0.")) << result.out;
+  EXPECT_TRUE(contains(result.out, "LibTorch 1.") || contains(result.out, "LibTorch 2."));
+  EXPECT_TRUE(contains(result.out, "OpenCV 4."));
+  EXPECT_TRUE(contains(result.out, "device: "));
+  EXPECT_TRUE(contains(result.out, "threads: 2"));
+}
+
+TEST(Cli, ConfigShowPrintsResolvedConfigWithOverrides) {
+  test::TempDir dir;
+  test::write_text(dir / "base.yaml", "seed: 7\nthreads: 1\n");
+  test::write_text(dir / "run.yaml", "include: base.yaml\nlog_level: debug\n");
+  auto result = run_segkit("config show '" + (dir / "run.yaml").string() + "' seed=11");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "seed: 11\n")) << result.out;
+  EXPECT_TRUE(contains(result.out, "threads: 1\n"));
+  EXPECT_TRUE(contains(result.out, "log_level: debug\n"));
+  EXPECT_TRUE(contains(result.out, "device: auto\n")) << "defaults are filled in";
+}
+
+TEST(Cli, ConfigErrorsExitNonZeroWithLocation) {
+  test::TempDir dir;
+  test::write_text(dir / "run.yaml", "seed: 1\nthraeds: 2\n");
+  auto result = run_segkit("config show '" + (dir / "run.yaml").string() + "'");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(contains(result.err, "run.yaml:2:1")) << result.err;
+  EXPECT_TRUE(contains(result.err, "did you mean 'threads'")) << result.err;
+  EXPECT_TRUE(result.out.empty());
+
+  auto missing = run_segkit("config show /no/such.yaml");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_TRUE(contains(missing.err, "/no/such.yaml")) << missing.err;
+
+  EXPECT_EQ(run_segkit("--log-level loud config keys").exit_code, 1);
+  EXPECT_EQ(run_segkit("no-such-command").exit_code, 2);
+}
+
+TEST(Cli, ConfigKeysPrintsTheReferenceTable) {
+  auto result = run_segkit("config keys");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(contains(result.out, "| `seed` | integer | `42` |")) << result.out;
+}
+
+TEST(Cli, InspectListsTensorsMetadataAndParameterCount) {
+  test::TempDir dir;
+  std::vector<float> weight(2 * 3 * 3 * 3, 0.5f);
+  std::vector<float> bias(2, 0.1f);
+  io::write_safetensors(dir / "m.safetensors",
+                        {{"conv.weight", io::DType::kF32, {2, 3, 3, 3}, weight.data()},
+                         {"conv.bias", io::DType::kF32, {2}, bias.data()}},
+                        {{"format", "pt"}});
+  auto result = run_segkit("inspect '" + (dir / "m.safetensors").string() + "'");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "conv.weight")) << result.out;
+  EXPECT_TRUE(contains(result.out, "[2, 3, 3, 3]"));
+  EXPECT_TRUE(contains(result.out, "F32"));
+  EXPECT_TRUE(contains(result.out, "format: pt"));
+  EXPECT_TRUE(contains(result.out, "parameters: 56"));
+}
+
+TEST(Cli, InspectOfCorruptFileFailsWithReason) {
+  test::TempDir dir;
+  test::write_text(dir / "bad.safetensors", std::string("\xff\xff\xff\xff\xff\xff\xff\x7f{}", 10));
+  auto result = run_segkit("inspect '" + (dir / "bad.safetensors").string() + "'");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(contains(result.err, "bad.safetensors")) << result.err;
+  EXPECT_TRUE(contains(result.err, "header length")) << result.err;
+}
+
+}  // namespace
+}  // namespace segkit

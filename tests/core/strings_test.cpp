@@ -1,0 +1,37 @@
+#include "segkit/core/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace segkit {
+namespace {
+
+TEST(EditDistance, CountsInsertionsDeletionsSubstitutions) {
+  EXPECT_EQ(edit_distance("", ""), 0u);
+  EXPECT_EQ(edit_distance("abc", ""), 3u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("batch_size", "bach_size"), 1u);
+}
+
+TEST(ClosestMatch, ProposesPlausibleTyposOnly) {
+  const std::vector<std::string> keys = {"batch_size", "epochs", "lr"};
+  EXPECT_EQ(closest_match("bach_size", keys), "batch_size");
+  EXPECT_EQ(closest_match("epoch", keys), "epochs");
+  EXPECT_EQ(closest_match("completely_different", keys), "");
+  EXPECT_EQ(did_you_mean("lrr", keys), "; did you mean 'lr'?");
+  EXPECT_EQ(did_you_mean("zzzzzzzz", keys), "");
+}
+
+TEST(Split, KeepsEmptyParts) {
+  EXPECT_EQ(split("a.b.c", '.'), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(split("a..b", '.'), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split("", '.'), (std::vector<std::string>{""}));
+}
+
+TEST(Trim, StripsWhitespace) {
+  EXPECT_EQ(trim("  a b \r\n"), "a b");
+  EXPECT_EQ(trim("   "), "");
+  EXPECT_EQ(join({"a", "b"}, ", "), "a, b");
+}
+
+}  // namespace
+}  // namespace segkit

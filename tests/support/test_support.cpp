@@ -1,0 +1,61 @@
+#include "tests/support/test_support.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "segkit/core/atomic_file.h"
+
+namespace segkit::test {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  std::random_device entropy;
+  path_ = std::filesystem::temp_directory_path() /
+          ("segkit-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+           std::to_string(entropy()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path write_text(const std::filesystem::path& path, const std::string& text) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::optional<std::filesystem::path> shared_dir() {
+  if (const char* env = std::getenv("SEGKIT_SHARED_DIR")) {
+    if (std::filesystem::is_directory(env)) return std::filesystem::path(env);
+  }
+  auto candidate = std::filesystem::path(SEGKIT_SOURCE_DIR).parent_path() / "shared";
+  if (std::filesystem::is_directory(candidate)) return candidate;
+  return std::nullopt;
+}
+
+std::filesystem::path source_dir() { return SEGKIT_SOURCE_DIR; }
+
+CommandResult run_segkit(const std::string& arguments) {
+  TempDir scratch;
+  const auto out_path = scratch / "stdout";
+  const auto err_path = scratch / "stderr";
+  const std::string command = std::string("'") + SEGKIT_CLI_PATH + "' " + arguments + " >'" +
+                              out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
+  int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  return result;
+}
+
+}  // namespace segkit::test

@@ -1,0 +1,48 @@
+#pragma once
+// Shared helpers for the test binaries.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace segkit::test {
+
+/// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Writes a text file (creating parent folders) and returns its path.
+std::filesystem::path write_text(const std::filesystem::path& path, const std::string& text);
+
+/// The project's ../shared folder, or nullopt when it is absent (tests then GTEST_SKIP).
+std::optional<std::filesystem::path> shared_dir();
+
+/// The source tree's root (docs/, configs/ ...).
+std::filesystem::path source_dir();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+/// Runs the built `segkit` binary with a shell-quoted argument string.
+CommandResult run_segkit(const std::string& arguments);
+
+}  // namespace segkit::test
+
+/// Skips the current test when ../shared is missing, with a message saying so.
+#define SEGKIT_REQUIRE_SHARED(var)                                                   \
+  auto var##_optional = ::segkit::test::shared_dir();                                \
+  if (!var##_optional) GTEST_SKIP() << "../shared not found beside the checkout";    \
+  const std::filesystem::path var = *var##_optional
