@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   });
   segkit::cli::add_config_command(app);
   segkit::cli::add_inspect_command(app);
+  segkit::cli::add_models_command(app);
+  segkit::cli::add_parity_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,53 @@
+#include "segkit/encoders/pretrained.h"
+
+#include <regex>
+
+#include "segkit/core/error.h"
+#include "segkit/nn/state_dict.h"
+#include "segkit/nn/tensor_io.h"
+
+namespace segkit::encoders {
+
+void refuse_pickle(const std::filesystem::path& file) {
+  const std::string ext = file.extension().string();
+  if (ext == ".pth" || ext == ".pt" || ext == ".bin" || ext == ".ckpt" || ext == ".pkl") {
+    throw DataError("'" + file.string() +
+                    "' is a pickled PyTorch checkpoint; segkit never unpickles (it can run code). Convert it once "
+                    "in Python: `from safetensors.torch import save_file; import torch; "
+                    "save_file(torch.load(PATH, map_location='cpu'), 'weights.safetensors')` (for a whole "
+                    "checkpoint, pass its state_dict)");
+  }
+}
+
+void load_encoder_weights(EncoderImpl& encoder, const std::string& encoder_name, const std::filesystem::path& file) {
+  refuse_pickle(file);
+  if (file == "imagenet" || file == "ssl" || file == "swsl" || file == "advprop") {
+    throw ConfigError("encoder_weights '" + file.string() +
+                      "' names a download; segkit never downloads: give the path of a .safetensors file with the "
+                      "weights of " + encoder_name);
+  }
+  const auto loaded = nn::load_safetensors(file);
+  bool whole_model = false;
+  for (const auto& entry : loaded.tensors) whole_model = whole_model || entry.first.rfind("encoder.", 0) == 0;
+  static const std::regex kLegacyDenseNet(R"(^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$)");
+  static const std::regex kHead(R"(^(fc|classifier|_fc)\.(weight|bias)$)");
+  nn::NamedTensors tensors;
+  for (const auto& [raw_name, tensor] : loaded.tensors) {
+    std::string name = raw_name;
+    if (whole_model) {
+      if (name.rfind("encoder.", 0) != 0) continue;  // decoder and heads of a whole SMP model
+      name = name.substr(8);
+    }
+    if (std::regex_match(name, kHead)) continue;
+    std::smatch match;
+    if (std::regex_match(name, match, kLegacyDenseNet)) name = match[1].str() + match[2].str();
+    tensors.emplace_back(name, tensor);
+  }
+  try {
+    nn::load_state_dict(encoder, tensors, /*strict=*/true);
+  } catch (const ShapeError& e) {
+    throw ShapeError("encoder_weights '" + file.string() + "' do not fit " + encoder_name + ": " + e.what());
+  }
+}
+
+}  // namespace segkit::encoders

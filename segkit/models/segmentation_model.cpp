@@ -1,0 +1,92 @@
+#include "segkit/models/segmentation_model.h"
+
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/functional/instancenorm.h>
+#include <torch/nn/modules/instancenorm.h>
+
+#include "segkit/core/error.h"
+
+namespace segkit::models {
+
+SegmentationModelImpl::SegmentationModelImpl(std::string arch, json config)
+    : arch_(std::move(arch)), config_(std::move(config)) {}
+
+void SegmentationModelImpl::wire(encoders::Encoder encoder, std::shared_ptr<DecoderImpl> decoder,
+                                 torch::nn::Sequential segmentation_head, torch::nn::Sequential classification_head) {
+  encoder_ = register_module("encoder", std::move(encoder));
+  decoder_ = register_module("decoder", std::move(decoder));
+  segmentation_head_ = register_module("segmentation_head", std::move(segmentation_head));
+  if (!classification_head.is_empty()) {
+    classification_head_ = register_module("classification_head", std::move(classification_head));
+  }
+}
+
+void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {
+  if (x.dim() != 4) {
+    throw ShapeError("model input must be NCHW (4 dims), got " + std::to_string(x.dim()) + " dims");
+  }
+  if (x.size(1) != encoder_->in_channels()) {
+    throw ShapeError("model expects " + std::to_string(encoder_->in_channels()) + " input channels, got " +
+                     std::to_string(x.size(1)));
+  }
+  if (!requires_divisible_input_) return;
+  const int64_t stride = encoder_->output_stride();
+  const int64_t h = x.size(2), w = x.size(3);
+  if (h % stride == 0 && w % stride == 0) return;
+  const auto padded = [stride](int64_t size) { return size % stride == 0 ? size : (size / stride + 1) * stride; };
+  throw ShapeError("Wrong input shape height=" + std::to_string(h) + ", width=" + std::to_string(w) +
+                   ". Expected image height and width divisible by " + std::to_string(stride) +
+                   ". Consider pad your images to shape (" + std::to_string(padded(h)) + ", " +
+                   std::to_string(padded(w)) + ").");
+}
+
+torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) {
+  check_input_shape(x);
+  auto features = encoder_->forward(x);
+  return segmentation_head_->forward(decoder_->forward(features));
+}
+
+ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& x) {
+  check_input_shape(x);
+  auto features = encoder_->forward(x);
+  ModelOutput out;
+  out.masks = segmentation_head_->forward(decoder_->forward(features));
+  if (!classification_head_.is_empty()) out.labels = classification_head_->forward(features.back());
+  return out;
+}
+
+torch::Tensor SegmentationModelImpl::predict(const torch::Tensor& x) {
+  if (is_training()) eval();
+  c10::InferenceMode guard;
+  return forward(x);
+}
+
+namespace {
+void set_norm_mode(torch::nn::Module& root, bool training) {
+  for (const auto& module : root.modules()) {
+    if (module->as<torch::nn::BatchNorm2dImpl>() || module->as<torch::nn::InstanceNorm2dImpl>()) {
+      module->train(training);
+    }
+  }
+}
+}  // namespace
+
+void SegmentationModelImpl::freeze_encoder() {
+  for (auto& parameter : encoder_->parameters()) parameter.set_requires_grad(false);
+  set_norm_mode(*encoder_, false);
+  encoder_frozen_ = true;
+}
+
+void SegmentationModelImpl::unfreeze_encoder() {
+  for (auto& parameter : encoder_->parameters()) parameter.set_requires_grad(true);
+  set_norm_mode(*encoder_, is_training());
+  encoder_frozen_ = false;
+}
+
+void SegmentationModelImpl::train(bool on) {
+  torch::nn::Module::train(on);
+  // A frozen encoder keeps its BatchNorm statistics: norm layers stay in eval mode.
+  if (encoder_frozen_ && encoder_) set_norm_mode(*encoder_, false);
+}
+
+}  // namespace segkit::models

@@ -1,0 +1,68 @@
+#pragma once
+// SMP's SegmentationModel: `encoder` + `decoder` + `segmentation_head` (+ `classification_head` when
+// aux_params are given), registered under SMP's names so state dicts interchange. Architectures
+// (Unet, FPN, ...) only wire these parts in their constructors.
+//
+//   auto model = segkit::models::create_model(json{{"arch", "unet"}, {"encoder_name", "resnet18"},
+//                                                  {"classes", 4}});
+//   torch::Tensor masks = model->forward(images);                  // [N, classes, H, W] logits
+//   auto out = model->forward_with_aux(images);                    // masks + class logits [N, K]
+//
+// forward() checks the input like SMP's check_input_shape and throws ShapeError with the padded
+// size to use. freeze_encoder() stops gradients and BatchNorm statistics in the encoder, and train()
+// keeps a frozen encoder's norm layers in eval mode, as SMP does.
+
+#include <torch/nn/modules/container/sequential.h>
+
+#include <string>
+
+#include "segkit/encoders/encoder.h"
+#include "segkit/models/decoder.h"
+#include "segkit/models/model_args.h"
+
+namespace segkit::models {
+
+struct ModelOutput {
+  torch::Tensor masks;
+  torch::Tensor labels;  // undefined without a classification head
+};
+
+class SegmentationModelImpl : public torch::nn::Module {
+ public:
+  torch::Tensor forward(const torch::Tensor& x);
+  ModelOutput forward_with_aux(const torch::Tensor& x);
+  /// eval() + inference mode.
+  torch::Tensor predict(const torch::Tensor& x);
+
+  void check_input_shape(const torch::Tensor& x) const;
+  void freeze_encoder();
+  void unfreeze_encoder();
+  void train(bool on = true) override;
+
+  bool has_classification_head() const { return !classification_head_.is_empty(); }
+  encoders::EncoderImpl& encoder() { return *encoder_; }
+  /// SMP's class name ("Unet") and the arguments it was built from: what save_pretrained writes.
+  const std::string& arch() const { return arch_; }
+  const json& config() const { return config_; }
+
+ protected:
+  SegmentationModelImpl(std::string arch, json config);
+  /// Registers the parts under SMP's names; call once from the architecture's constructor.
+  void wire(encoders::Encoder encoder, std::shared_ptr<DecoderImpl> decoder, torch::nn::Sequential segmentation_head,
+            torch::nn::Sequential classification_head);
+  /// Unet accepts any size (its decoder interpolates to the skip sizes); the others need divisibility.
+  bool requires_divisible_input_ = true;
+
+ private:
+  std::string arch_;
+  json config_;
+  encoders::Encoder encoder_;
+  std::shared_ptr<DecoderImpl> decoder_;
+  torch::nn::Sequential segmentation_head_{nullptr};
+  torch::nn::Sequential classification_head_{nullptr};
+  bool encoder_frozen_ = false;
+};
+
+using SegmentationModel = std::shared_ptr<SegmentationModelImpl>;
+
+}  // namespace segkit::models
