@@ -95,3 +95,27 @@ TEST(Cli, InspectOfCorruptFileFailsWithReason) {
 
 }  // namespace
 }  // namespace segkit
+
+namespace segkit {
+namespace {
+
+TEST(CliModels, ListsArchitecturesAndEncodersWithParameters) {
+  auto result = test::run_segkit("models");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("unet"), std::string::npos);
+  EXPECT_NE(result.out.find("resnet34             resnet            21284672"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("efficientnet-b0"), std::string::npos);
+}
+
+TEST(CliParity, PassesOnSharedCaseAndFailsOnBadFile) {
+  SEGKIT_REQUIRE_SHARED(shared);
+  auto good = test::run_segkit("parity '" + (shared / "parity/linknet_resnet18.json").string() + "'");
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  EXPECT_NE(good.out.find("linknet_resnet18: PASS"), std::string::npos) << good.out;
+  auto bad = test::run_segkit("parity '" + (shared / "parity/index.json").string() + "'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("index.json"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace segkit

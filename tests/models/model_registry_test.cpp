@@ -1,0 +1,138 @@
+#include "segkit/models/model_registry.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <set>
+
+#include "segkit/core/error.h"
+#include "segkit/encoders/encoder_registry.h"
+#include "segkit/nn/state_dict.h"
+#include "segkit/nn/tensor_io.h"
+#include "tests/support/test_support.h"
+
+namespace segkit::models {
+namespace {
+
+std::string error_of(const json& config) {
+  try {
+    create_model(config);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no ConfigError for " << config.dump();
+  return "";
+}
+
+TEST(ModelRegistry, NamesAreUnique) {
+  std::set<std::string> names;
+  for (const auto& spec : model_specs()) EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+  for (const auto& spec : encoders::encoder_specs()) EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+}
+
+TEST(ModelRegistry, UnknownNamesListValidChoices) {
+  EXPECT_NE(error_of({{"arch", "unett"}}).find("did you mean 'unet'"), std::string::npos);
+  const std::string encoder = error_of({{"arch", "unet"}, {"encoder_name", "resnet35"}});
+  EXPECT_NE(encoder.find("did you mean 'resnet34'"), std::string::npos) << encoder;
+  EXPECT_NE(encoder.find("efficientnet-b7"), std::string::npos) << encoder;
+  const std::string argument = error_of({{"arch", "fpn"}, {"decoder_pyramid_chanels", 64}});
+  EXPECT_NE(argument.find("did you mean 'decoder_pyramid_channels'"), std::string::npos) << argument;
+  EXPECT_NE(error_of({{"arch", "unet"}, {"encoder_weights", "imagenet"}}).find("never downloads"), std::string::npos);
+  EXPECT_NE(error_of({{"encoder_name", "resnet18"}}).find("'arch'"), std::string::npos);
+}
+
+// Every architecture trains on a tiny input: forward, loss, backward reach every encoder parameter.
+class TinyModel : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TinyModel, ForwardBackwardResnet18) {
+  torch::manual_seed(0);
+  auto model = create_model({{"arch", GetParam()}, {"encoder_name", "resnet18"}, {"classes", 2},
+                             {"aux_params", {{"classes", 2}}}});
+  model->train();
+  auto out = model->forward_with_aux(torch::randn({2, 3, 64, 64}));
+  EXPECT_EQ(out.masks.sizes(), (std::vector<int64_t>{2, 2, 64, 64}));
+  EXPECT_EQ(out.labels.sizes(), (std::vector<int64_t>{2, 2}));
+  (out.masks.mean() + out.labels.mean()).backward();
+  auto grad = model->encoder().named_parameters()["conv1.weight"].grad();
+  ASSERT_TRUE(grad.defined());
+  EXPECT_GT(grad.abs().sum().item<double>(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Architectures, TinyModel, ::testing::Values("unet", "fpn", "pspnet", "linknet"));
+
+TEST(Encoders, InChannelsAndDepthsFollowSmp) {
+  for (int in_channels : {1, 4}) {
+    auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}, {"in_channels", in_channels}});
+    torch::NoGradGuard no_grad;
+    model->eval();
+    EXPECT_EQ(model->forward(torch::randn({1, in_channels, 64, 64})).size(1), 1);
+  }
+  for (int depth : {3, 4, 5}) {
+    std::vector<int64_t> channels = {64, 32, 16, 16, 16};
+    channels.resize(depth);
+    auto model = create_model({{"arch", "unet"}, {"encoder_name", "efficientnet-b0"}, {"encoder_depth", depth},
+                               {"decoder_channels", channels}});
+    auto features = model->encoder().forward(torch::randn({1, 3, 64, 64}));
+    ASSERT_EQ(static_cast<int>(features.size()), depth + 1);
+    EXPECT_EQ(features.back().size(2), 64 >> depth);
+  }
+}
+
+TEST(Encoders, DilationKeepsResolution) {
+  auto encoder = encoders::create_encoder("resnet18", 5, 3, /*output_stride=*/8);
+  auto features = encoder->forward(torch::randn({1, 3, 64, 64}));
+  EXPECT_EQ(features.back().size(2), 8);
+  EXPECT_EQ(encoder->output_stride(), 8);
+  EXPECT_THROW(encoders::create_encoder("densenet121", 5, 3, 16), ConfigError);
+  EXPECT_THROW(encoders::create_encoder("resnet18", 5, 3, 12), ConfigError);
+}
+
+TEST(SegmentationModel, IndivisibleInputProposesPaddedShape) {
+  auto model = create_model({{"arch", "fpn"}, {"encoder_name", "resnet18"}});
+  try {
+    model->forward(torch::randn({1, 3, 70, 64}));
+    FAIL();
+  } catch (const ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("Consider pad your images to shape (96, 64)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(model->forward(torch::randn({1, 1, 64, 64})), ShapeError);
+  // Unet interpolates to the skip sizes, as SMP's: any size works.
+  auto unet = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}});
+  torch::NoGradGuard no_grad;
+  EXPECT_EQ(unet->forward(torch::randn({1, 3, 70, 50})).size(2), 70);
+}
+
+TEST(SegmentationModel, FreezeEncoderStopsGradientsAndBatchNormStatistics) {
+  auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}});
+  model->freeze_encoder();
+  model->train();
+  const auto before = model->encoder().named_buffers()["bn1.running_mean"].clone();
+  model->forward(torch::randn({2, 3, 64, 64})).mean().backward();
+  EXPECT_TRUE(torch::equal(before, model->encoder().named_buffers()["bn1.running_mean"]));
+  EXPECT_FALSE(model->encoder().named_parameters()["conv1.weight"].grad().defined());
+  model->unfreeze_encoder();
+  model->forward(torch::randn({2, 3, 64, 64}));
+  EXPECT_FALSE(torch::equal(before, model->encoder().named_buffers()["bn1.running_mean"]));
+}
+
+TEST(Pretrained, EncoderWeightsLoadFromSafetensorsInAnyNaming) {
+  test::TempDir dir;
+  auto source = encoders::create_encoder("resnet18");
+  nn::NamedTensors torchvision = nn::state_dict(*source);
+  torchvision.emplace_back("fc.weight", torch::zeros({1000, 512}));  // SMP drops it
+  torchvision.emplace_back("fc.bias", torch::zeros({1000}));
+  nn::save_safetensors(dir / "resnet18.safetensors", torchvision);
+  auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"},
+                             {"encoder_weights", (dir / "resnet18.safetensors").string()}, {"in_channels", 1}});
+  const auto loaded = model->encoder().named_parameters()["conv1.weight"];
+  EXPECT_TRUE(torch::allclose(loaded, source->named_parameters()["conv1.weight"].sum(1, true)));  // 1-channel rule
+  EXPECT_TRUE(torch::equal(model->encoder().named_parameters()["layer4.1.bn2.weight"],
+                           source->named_parameters()["layer4.1.bn2.weight"]));
+  EXPECT_THROW(create_model({{"arch", "unet"}, {"encoder_name", "resnet34"},
+                             {"encoder_weights", (dir / "resnet18.safetensors").string()}}),
+               ShapeError);
+  EXPECT_THROW(create_model({{"arch", "unet"}, {"encoder_weights", "weights.pth"}}), DataError);
+}
+
+}  // namespace
+}  // namespace segkit::models
