@@ -116,15 +116,7 @@ const json& Config::at(std::string_view key) const {
   return *node;
 }
 
-std::string Config::where(std::string_view key) const {
-  std::string path(key);
-  while (!path.empty()) {
-    if (auto found = locations_.find(path); found != locations_.end()) return found->second.str() + ": ";
-    auto dot = path.rfind('.');
-    path = dot == std::string::npos ? "" : path.substr(0, dot);
-  }
-  return "";
-}
+std::string Config::where(std::string_view key) const { return location_prefix(locations_, std::string(key)); }
 
 std::string Config::to_yaml() const { return config::to_yaml(values_); }
 

@@ -150,23 +150,12 @@ class Resolver {
     report(path, "is '" + text + "'" + did_you_mean(text, allowed) + "; valid values: " + join(allowed, ", "));
   }
 
-  // The location of a key, or of its nearest ancestor written somewhere (defaults have none).
-  std::string where(std::string path) const {
-    while (!path.empty()) {
-      auto found = locations_.find(path);
-      if (found != locations_.end()) return found->second.str() + ": ";
-      auto dot = path.rfind('.');
-      path = dot == std::string::npos ? "" : path.substr(0, dot);
-    }
-    return "";
-  }
-
   void report(const std::string& path, const std::string& problem) {
     report_at(path, "'" + path + "' " + problem);
   }
 
   void report_at(const std::string& path, const std::string& message) {
-    problems_.push_back(where(path) + message);
+    problems_.push_back(location_prefix(locations_, path) + message);
   }
 
   const LocationMap& locations_;

@@ -147,6 +147,15 @@ std::string Location::str() const {
   return origin + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+std::string location_prefix(const LocationMap& locations, std::string path) {
+  while (!path.empty()) {
+    if (auto found = locations.find(path); found != locations.end()) return found->second.str() + ": ";
+    auto dot = path.rfind('.');
+    path = dot == std::string::npos ? "" : path.substr(0, dot);
+  }
+  return "";
+}
+
 YamlDocument parse_yaml(const std::string& text, const std::string& origin) {
   YAML::Node root;
   try {

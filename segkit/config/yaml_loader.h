@@ -31,6 +31,9 @@ struct Location {
 /// Dotted key path ("train.lr", "data.classes.2") -> where it was written.
 using LocationMap = std::map<std::string, Location>;
 
+/// "file.yaml:12:3: " for `path` or its nearest ancestor that has a location, "" when none has.
+std::string location_prefix(const LocationMap& locations, std::string path);
+
 struct YamlDocument {
   json value;
   LocationMap locations;
