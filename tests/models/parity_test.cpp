@@ -8,10 +8,13 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "segkit/core/atomic_file.h"
+#include "segkit/core/strings.h"
 #include "segkit/models/model_registry.h"
+#include "segkit/nn/state_dict.h"
 #include "tests/support/test_support.h"
 
 namespace segkit::models {
@@ -42,19 +45,40 @@ TEST(ParityIndex, EveryListedCaseIsTested) {
   EXPECT_EQ(index.at("cases").size(), 8u) << "a new parity case appeared: add it to ParityCase";
 }
 
-TEST(FillRecipe, MatchesSpotcheckChecksums) {
+// recipe_spotcheck.tsv lists, per tensor of three models: case, name, shape, h, fan_in, the float64 sum of
+// the float32 values and the first four values. Every row must match the fill bit for bit.
+TEST(FillRecipe, MatchesEverySpotcheckRow) {
   SEGKIT_REQUIRE_SHARED(shared);
-  // recipe_spotcheck.tsv: case, name, shape, h, fan_in, float64 sum, first4.
+  const std::map<std::string, json> constructors = {
+      {"unet_resnet34", {{"arch", "unet"}, {"encoder_name", "resnet34"}, {"classes", 4}}},
+      {"unet_efficientnet-b0", {{"arch", "unet"}, {"encoder_name", "efficientnet-b0"}, {"classes", 4}}},
+      {"linknet_resnet18", {{"arch", "linknet"}, {"encoder_name", "resnet18"}, {"classes", 1}}}};
+  std::map<std::string, std::map<std::string, at::Tensor>> filled;
+  for (const auto& [name, constructor] : constructors) {
+    auto model = create_model(constructor);
+    fill_segkit_v1(*model);
+    for (const auto& [key, tensor] : nn::state_dict(*model)) filled[name][key] = tensor;
+  }
   std::ifstream in(shared / "parity/recipe_spotcheck.tsv");
-  std::string header;
-  std::getline(in, header);
   std::string line;
-  std::getline(in, line);  // encoder.conv1.weight of unet_resnet34
-  auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet34"}, {"classes", 4}});
-  fill_segkit_v1(*model);
-  auto weight = model->encoder().named_parameters()["conv1.weight"];
-  EXPECT_NEAR(weight.to(torch::kDouble).sum().item<double>(), 0.3499401463268441, 1e-9);
-  EXPECT_FLOAT_EQ(weight.flatten()[0].item<float>(), -0.16482697427272797f);
+  std::getline(in, line);  // header
+  int rows = 0;
+  while (std::getline(in, line)) {
+    const auto fields = split(line, '\t');
+    ASSERT_EQ(fields.size(), 7u) << line;
+    ASSERT_TRUE(filled.count(fields[0])) << "unknown case in spotcheck: " << fields[0];
+    ASSERT_TRUE(filled[fields[0]].count(fields[1])) << fields[0] << " has no " << fields[1];
+    const at::Tensor values = filled[fields[0]][fields[1]].flatten();
+    const double sum = std::stod(fields[5]);
+    EXPECT_NEAR(values.to(torch::kDouble).sum().item<double>(), sum, 1e-9 * std::max(1.0, std::abs(sum)))
+        << fields[0] << " " << fields[1];
+    const auto first = split(fields[6], ',');
+    for (size_t i = 0; i < first.size(); ++i) {
+      EXPECT_EQ(values[i].item<float>(), std::stof(first[i])) << fields[0] << " " << fields[1] << " [" << i << "]";
+    }
+    ++rows;
+  }
+  EXPECT_EQ(rows, 775);
 }
 
 }  // namespace
