@@ -60,14 +60,13 @@ class TransitionImpl : public torch::nn::Module {
     norm = register_module("norm", BatchNorm2d(in));
     register_module("relu", torch::nn::ReLU());
     conv = register_module("conv", Conv2d(Conv2dOptions(in, out, 1).bias(false)));
-    register_module("pool", torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2)));
+    pool = register_module("pool", torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2)));
   }
   torch::Tensor pre(const torch::Tensor& x) { return torch::relu(norm->forward(x)); }
-  torch::Tensor post(const torch::Tensor& x) {
-    return torch::avg_pool2d(conv->forward(x), /*kernel_size=*/{2, 2}, /*stride=*/{2, 2});
-  }
+  torch::Tensor post(const torch::Tensor& x) { return pool->forward(conv->forward(x)); }
   BatchNorm2d norm{nullptr};
   Conv2d conv{nullptr};
+  torch::nn::AvgPool2d pool{nullptr};
 };
 TORCH_MODULE(Transition);
 
@@ -78,7 +77,7 @@ class DenseFeaturesImpl : public torch::nn::Module {
     conv0 = register_module("conv0", Conv2d(Conv2dOptions(3, config.num_init_features, 7).stride(2).padding(3).bias(false)));
     norm0 = register_module("norm0", BatchNorm2d(config.num_init_features));
     register_module("relu0", torch::nn::ReLU());
-    register_module("pool0", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
+    pool0 = register_module("pool0", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
     int64_t channels = config.num_init_features;
     for (size_t i = 0; i < config.block_config.size(); ++i) {
       blocks.push_back(register_module("denseblock" + std::to_string(i + 1),
@@ -93,6 +92,7 @@ class DenseFeaturesImpl : public torch::nn::Module {
   }
   Conv2d conv0{nullptr};
   BatchNorm2d norm0{nullptr}, norm5{nullptr};
+  torch::nn::MaxPool2d pool0{nullptr};
   std::vector<DenseBlock> blocks;
   std::vector<Transition> transitions;
 };
@@ -113,7 +113,7 @@ std::vector<torch::Tensor> DenseNetEncoderImpl::forward(torch::Tensor x) {
     features.push_back(x);
   }
   if (depth_ < 2) return features;
-  x = torch::max_pool2d(x, /*kernel_size=*/{3, 3}, /*stride=*/{2, 2}, /*padding=*/{1, 1});
+  x = f.pool0->forward(x);
   for (int stage = 0; stage < 4 && stage + 2 <= depth_; ++stage) {
     if (stage > 0) x = f.transitions[stage - 1]->post(x);
     x = f.blocks[stage]->forward(x);

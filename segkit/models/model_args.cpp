@@ -14,11 +14,6 @@ json ModelArgs::get_json(const std::string& key) {
   return found == values_.end() ? json() : *found;
 }
 
-bool ModelArgs::has(const std::string& key) const {
-  auto found = values_.find(key);
-  return found != values_.end() && !found->is_null();
-}
-
 void ModelArgs::finish() const {
   std::vector<std::string> unknown;
   for (const auto& item : values_.items()) {

@@ -38,7 +38,6 @@ class ModelArgs {
 
   /// The raw value, or null.
   json get_json(const std::string& key);
-  bool has(const std::string& key) const;
 
   /// Throws ConfigError naming unknown keys, the closest valid one, and every valid argument.
   void finish() const;

@@ -152,52 +152,6 @@ ParityCheck compare_stats(const nn::NamedTensors& state, const nlohmann::json& e
   return check;
 }
 
-}  // namespace
-
-void fill_segkit_v1(torch::nn::Module& module) {
-  torch::NoGradGuard no_grad;
-  for (auto& [name, tensor] : nn::state_dict(module)) {
-    if (ends_with(name, "num_batches_tracked")) continue;
-    const std::vector<double> values = recipe_values(name, tensor);
-    at::Tensor filled = torch::from_blob(const_cast<double*>(values.data()), tensor.sizes(), torch::kDouble);
-    tensor.copy_(filled.to(torch::kFloat).to(tensor.scalar_type()));
-  }
-}
-
-torch::Tensor parity_image(const std::vector<int64_t>& chw, bool cosine) {
-  const at::Tensor index = torch::arange(chw[0] * chw[1] * chw[2], torch::kDouble) * 0.05;
-  return (cosine ? torch::cos(index) : torch::sin(index)).to(torch::kFloat).reshape(chw);
-}
-
-bool ParityReport::passed() const {
-  if (checks.empty()) return false;
-  for (const auto& check : checks) {
-    if (!check.passed) return false;
-  }
-  return true;
-}
-
-std::string ParityReport::summary() const {
-  std::string text = case_name + ": " + (passed() ? "PASS" : "FAIL") + "\n";
-  for (const auto& check : checks) {
-    text += std::string("  [") + (check.passed ? "ok" : "FAIL") + "] " + check.what + ": " + check.detail + "\n";
-  }
-  return text;
-}
-
-namespace {
-ParityReport run_case(const std::filesystem::path& case_file);
-}  // namespace
-
-ParityReport run_parity_case(const std::filesystem::path& case_file) {
-  try {
-    return run_case(case_file);
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError("parity case '" + case_file.string() + "' lacks a field of the case format: " + e.what());
-  }
-}
-
-namespace {
 ParityReport run_case(const std::filesystem::path& case_file) {
   nlohmann::json spec;
   try {
@@ -249,6 +203,47 @@ ParityReport run_case(const std::filesystem::path& case_file) {
   }
   return report;
 }
+
 }  // namespace
+
+void fill_segkit_v1(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& [name, tensor] : nn::state_dict(module)) {
+    if (ends_with(name, "num_batches_tracked")) continue;
+    const std::vector<double> values = recipe_values(name, tensor);
+    at::Tensor filled = torch::from_blob(const_cast<double*>(values.data()), tensor.sizes(), torch::kDouble);
+    tensor.copy_(filled.to(torch::kFloat).to(tensor.scalar_type()));
+  }
+}
+
+torch::Tensor parity_image(const std::vector<int64_t>& chw, bool cosine) {
+  const at::Tensor index = torch::arange(chw[0] * chw[1] * chw[2], torch::kDouble) * 0.05;
+  return (cosine ? torch::cos(index) : torch::sin(index)).to(torch::kFloat).reshape(chw);
+}
+
+bool ParityReport::passed() const {
+  if (checks.empty()) return false;
+  for (const auto& check : checks) {
+    if (!check.passed) return false;
+  }
+  return true;
+}
+
+std::string ParityReport::summary() const {
+  std::string text = case_name + ": " + (passed() ? "PASS" : "FAIL") + "\n";
+  for (const auto& check : checks) {
+    text += std::string("  [") + (check.passed ? "ok" : "FAIL") + "] " + check.what + ": " + check.detail + "\n";
+  }
+  return text;
+}
+
+ParityReport run_parity_case(const std::filesystem::path& case_file) {
+  try {
+    return run_case(case_file);
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("parity case '" + case_file.string() + "' lacks a field of the case format: " + e.what());
+  }
+}
+
 
 }  // namespace segkit::models

@@ -8,7 +8,6 @@
 
 #include <torch/nn/modules/container/sequential.h>
 
-#include <optional>
 #include <string>
 
 namespace segkit::nn {
