@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   segkit::cli::add_inspect_command(app);
   segkit::cli::add_models_command(app);
   segkit::cli::add_parity_command(app);
+  segkit::cli::add_rle_command(app);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,19 @@ Schema build_schema() {
   root.add("device", Schema::string("auto", "Where tensors live: auto (CUDA when available), cpu, cuda, cuda:N"));
   root.add("log_level", Schema::string("info", "Logging verbosity")
                             .choices({"trace", "debug", "info", "warn", "error", "off"}));
+
+  // Only the arguments whose defaults are the same for every architecture are declared; the section
+  // is open and create_model() checks the rest against the chosen architecture (docs/models.md).
+  Schema model = Schema::section("The network: SMP's constructor arguments (docs/models.md)");
+  model.add("arch", Schema::string("unet", "Architecture")
+                        .choices({"unet", "unetplusplus", "fpn", "pspnet", "linknet", "deeplabv3", "deeplabv3plus"}));
+  model.add("encoder_name", Schema::string("resnet34", "Encoder (`segkit models` lists them)"));
+  model.add("encoder_weights",
+            Schema::string(std::nullopt, "ImageNet weights for the encoder: a .safetensors path (never downloaded)"));
+  model.add("in_channels", Schema::integer(3, "Input image channels").range(1, {}));
+  model.add("classes", Schema::integer(1, "Output mask channels").range(1, {}));
+  model.open();
+  root.add("model", std::move(model));
   return root;
 }
 

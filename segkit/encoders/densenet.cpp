@@ -4,11 +4,12 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::encoders {
 namespace {
 
-using torch::nn::BatchNorm2d;
+using nn::BatchNorm2d;
 using torch::nn::Conv2d;
 using torch::nn::Conv2dOptions;
 

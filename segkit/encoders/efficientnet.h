@@ -9,6 +9,7 @@
 #include "segkit/encoders/efficientnet_blocks.h"
 #include "segkit/encoders/encoder.h"
 #include "segkit/encoders/encoder_spec.h"
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::encoders {
 
@@ -25,7 +26,7 @@ class EfficientNetEncoderImpl : public EncoderImpl {
   std::vector<int> out_indexes_;
   double drop_connect_rate_ = 0.2;
   SameConv2d conv_stem_{nullptr};
-  torch::nn::BatchNorm2d bn0_{nullptr};
+  nn::BatchNorm2d bn0_{nullptr};
   std::vector<MBConvBlock> blocks_;
 };
 

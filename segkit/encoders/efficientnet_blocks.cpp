@@ -3,6 +3,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include <cmath>
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::encoders {
 
@@ -18,8 +19,8 @@ int round_repeats(int repeats, double depth_coefficient) {
   return static_cast<int>(std::ceil(depth_coefficient * repeats));
 }
 
-torch::nn::BatchNorm2d efficientnet_batch_norm(int64_t channels) {
-  return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).eps(1e-3).momentum(0.01));
+nn::BatchNorm2d efficientnet_batch_norm(int64_t channels) {
+  return nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).eps(1e-3).momentum(0.01));
 }
 
 MBConvBlockImpl::MBConvBlockImpl(const MBConvArgs& args, int64_t image_size)

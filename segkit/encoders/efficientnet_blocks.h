@@ -7,6 +7,7 @@
 #include <torch/nn/modules/batchnorm.h>
 
 #include "segkit/encoders/same_conv2d.h"
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::encoders {
 
@@ -41,11 +42,11 @@ class MBConvBlockImpl : public torch::nn::Module {
   bool has_expansion_, has_se_, has_skip_;
   SameConv2d expand_conv_{nullptr}, depthwise_conv_{nullptr}, se_reduce_{nullptr}, se_expand_{nullptr},
       project_conv_{nullptr};
-  torch::nn::BatchNorm2d bn0_{nullptr}, bn1_{nullptr}, bn2_{nullptr};
+  nn::BatchNorm2d bn0_{nullptr}, bn1_{nullptr}, bn2_{nullptr};
 };
 TORCH_MODULE(MBConvBlock);
 
 /// BatchNorm2d with the EfficientNet constants (eps 1e-3, momentum 0.01).
-torch::nn::BatchNorm2d efficientnet_batch_norm(int64_t channels);
+nn::BatchNorm2d efficientnet_batch_norm(int64_t channels);
 
 }  // namespace segkit::encoders

@@ -4,14 +4,18 @@
 #include "segkit/core/strings.h"
 #include "segkit/encoders/densenet.h"
 #include "segkit/encoders/efficientnet.h"
+#include "segkit/encoders/inceptionresnetv2.h"
+#include "segkit/encoders/mobilenet.h"
 #include "segkit/encoders/resnet.h"
+#include "segkit/encoders/senet.h"
 
 namespace segkit::encoders {
 
 const std::vector<EncoderSpec>& encoder_specs() {
   static const std::vector<EncoderSpec> specs = [] {
     std::vector<EncoderSpec> all;
-    for (auto family : {resnet_encoders(), densenet_encoders(), efficientnet_encoders()}) {
+    for (auto family : {resnet_encoders(), senet_encoders(), densenet_encoders(), efficientnet_encoders(),
+                         mobilenet_encoders(), inceptionresnetv2_encoders()}) {
       all.insert(all.end(), family.begin(), family.end());
     }
     return all;

@@ -30,7 +30,7 @@ void load_encoder_weights(EncoderImpl& encoder, const std::string& encoder_name,
   bool whole_model = false;
   for (const auto& entry : loaded.tensors) whole_model = whole_model || entry.first.rfind("encoder.", 0) == 0;
   static const std::regex kLegacyDenseNet(R"(^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$)");
-  static const std::regex kHead(R"(^(fc|classifier|_fc)\.(weight|bias)$)");
+  static const std::regex kHead(R"(^(fc|classifier|_fc|last_linear)(\.\d+)?\.(weight|bias)$)");
   nn::NamedTensors tensors;
   for (const auto& [raw_name, tensor] : loaded.tensors) {
     std::string name = raw_name;

@@ -2,7 +2,7 @@
 // Loads ImageNet (or any) weights for an encoder from a safetensors file, accepting the namings users
 // have: torchvision/timm/SMP encoder files ("conv1.weight"), whole SMP models ("encoder.conv1.weight",
 // decoder keys ignored), and legacy torchvision DenseNet keys ("denselayer1.norm.1.weight"). The
-// classifier heads SMP deletes (fc, classifier, _fc) are dropped. Loading is strict otherwise.
+// classifier heads SMP deletes (fc, classifier, _fc, last_linear) are dropped. Loading is strict otherwise.
 // Pickled checkpoints (.pth/.pt/.bin) are refused: unpickling can run code.
 
 #include <filesystem>

@@ -1,11 +1,12 @@
 #include "segkit/encoders/resnet.h"
 
 #include <torch/nn/modules/activation.h>
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::encoders {
 namespace {
 
-using torch::nn::BatchNorm2d;
+using nn::BatchNorm2d;
 using torch::nn::Conv2d;
 using torch::nn::Conv2dOptions;
 

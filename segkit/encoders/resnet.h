@@ -14,6 +14,7 @@
 
 #include "segkit/encoders/encoder.h"
 #include "segkit/encoders/encoder_spec.h"
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::encoders {
 
@@ -37,7 +38,7 @@ class ResNetEncoderImpl : public EncoderImpl {
 
   int64_t inplanes_ = 64;
   torch::nn::Conv2d conv1_{nullptr};
-  torch::nn::BatchNorm2d bn1_{nullptr};
+  nn::BatchNorm2d bn1_{nullptr};
   torch::nn::MaxPool2d maxpool_{nullptr};
   torch::nn::Sequential layer1_{nullptr}, layer2_{nullptr}, layer3_{nullptr}, layer4_{nullptr};
 };

@@ -5,10 +5,12 @@
 
 #include "segkit/core/error.h"
 #include "segkit/core/strings.h"
+#include "segkit/models/deeplab/deeplab.h"
 #include "segkit/models/fpn/fpn.h"
 #include "segkit/models/linknet/linknet.h"
 #include "segkit/models/pspnet/pspnet.h"
 #include "segkit/models/unet/unet.h"
+#include "segkit/models/unetplusplus/unetplusplus.h"
 
 namespace segkit::models {
 namespace {
@@ -32,6 +34,9 @@ const std::vector<ModelSpec>& model_specs() {
       spec<FPNImpl>("fpn", "FPN"),
       spec<PSPNetImpl>("pspnet", "PSPNet"),
       spec<LinknetImpl>("linknet", "Linknet"),
+      spec<UnetPlusPlusImpl>("unetplusplus", "UnetPlusPlus"),
+      spec<DeepLabV3Impl>("deeplabv3", "DeepLabV3"),
+      spec<DeepLabV3PlusImpl>("deeplabv3plus", "DeepLabV3Plus"),
   };
   return specs;
 }

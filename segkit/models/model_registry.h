@@ -1,5 +1,6 @@
 #pragma once
-// Architectures by SMP's lowercase names (unet, fpn, pspnet, linknet), built from a config section or
+// Architectures by SMP's lowercase names (unet, unetplusplus, fpn, pspnet, linknet, deeplabv3,
+// deeplabv3plus), built from a config section or
 // SMP's config.json: {arch: unet, encoder_name: resnet34, classes: 4, ...}. The class names ("Unet",
 // "FPN") are accepted too, case-insensitively, as smp.create_model does.
 //

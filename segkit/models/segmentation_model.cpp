@@ -1,10 +1,10 @@
 #include "segkit/models/segmentation_model.h"
 
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/functional/instancenorm.h>
 #include <torch/nn/modules/instancenorm.h>
 
 #include "segkit/core/error.h"
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::models {
 
@@ -40,19 +40,27 @@ void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {
                    std::to_string(padded(w)) + ").");
 }
 
-torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) {
-  check_input_shape(x);
-  auto features = encoder_->forward(x);
-  return segmentation_head_->forward(decoder_->forward(features));
-}
+torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) { return forward_with_aux(x, false).masks; }
 
-ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& x) {
-  check_input_shape(x);
+ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, bool with_labels) {
+  check_input_shape(input);
+  const torch::Tensor x = channels_last_ ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
   auto features = encoder_->forward(x);
   ModelOutput out;
   out.masks = segmentation_head_->forward(decoder_->forward(features));
-  if (!classification_head_.is_empty()) out.labels = classification_head_->forward(features.back());
+  if (with_labels && !classification_head_.is_empty()) {
+    out.labels = classification_head_->forward(features.back());
+  }
+  if (channels_last_) out.masks = out.masks.contiguous();
   return out;
+}
+
+void SegmentationModelImpl::use_channels_last() {
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : parameters()) {
+    if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+  channels_last_ = true;
 }
 
 torch::Tensor SegmentationModelImpl::predict(const torch::Tensor& x) {
@@ -64,7 +72,7 @@ torch::Tensor SegmentationModelImpl::predict(const torch::Tensor& x) {
 namespace {
 void set_norm_mode(torch::nn::Module& root, bool training) {
   for (const auto& module : root.modules()) {
-    if (module->as<torch::nn::BatchNorm2dImpl>() || module->as<torch::nn::InstanceNorm2dImpl>()) {
+    if (module->as<nn::BatchNorm2dImpl>() || module->as<torch::nn::InstanceNorm2dImpl>()) {
       module->train(training);
     }
   }

@@ -30,7 +30,8 @@ struct ModelOutput {
 class SegmentationModelImpl : public torch::nn::Module {
  public:
   torch::Tensor forward(const torch::Tensor& x);
-  ModelOutput forward_with_aux(const torch::Tensor& x);
+  /// Masks and, with a classification head and `with_labels`, the class logits.
+  ModelOutput forward_with_aux(const torch::Tensor& x, bool with_labels = true);
   /// eval() + inference mode.
   torch::Tensor predict(const torch::Tensor& x);
 
@@ -38,6 +39,9 @@ class SegmentationModelImpl : public torch::nn::Module {
   void freeze_encoder();
   void unfreeze_encoder();
   void train(bool on = true) override;
+  /// Keeps 4-D weights and the input in channels-last memory format (inference_copy.h); outputs are
+  /// returned contiguous.
+  void use_channels_last();
 
   bool has_classification_head() const { return !classification_head_.is_empty(); }
   encoders::EncoderImpl& encoder() { return *encoder_; }
@@ -61,6 +65,7 @@ class SegmentationModelImpl : public torch::nn::Module {
   torch::nn::Sequential segmentation_head_{nullptr};
   torch::nn::Sequential classification_head_{nullptr};
   bool encoder_frozen_ = false;
+  bool channels_last_ = false;
 };
 
 using SegmentationModel = std::shared_ptr<SegmentationModelImpl>;

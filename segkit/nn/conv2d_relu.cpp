@@ -8,6 +8,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "segkit/core/error.h"
+#include "segkit/nn/batchnorm.h"
 
 namespace segkit::nn {
 
@@ -21,7 +22,7 @@ NormType parse_norm(const std::string& name) {
 
 torch::nn::AnyModule make_norm(NormType norm, int64_t channels) {
   switch (norm) {
-    case NormType::kBatchNorm: return torch::nn::AnyModule(torch::nn::BatchNorm2d(channels));
+    case NormType::kBatchNorm: return torch::nn::AnyModule(nn::BatchNorm2d(channels));
     case NormType::kInstanceNorm: return torch::nn::AnyModule(torch::nn::InstanceNorm2d(channels));
     case NormType::kIdentity: break;
   }

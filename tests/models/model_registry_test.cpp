@@ -58,7 +58,28 @@ TEST_P(TinyModel, ForwardBackwardResnet18) {
   EXPECT_GT(grad.abs().sum().item<double>(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Architectures, TinyModel, ::testing::Values("unet", "fpn", "pspnet", "linknet"));
+INSTANTIATE_TEST_SUITE_P(Architectures, TinyModel, ::testing::Values("unet", "fpn", "pspnet", "linknet", "unetplusplus",
+                                                                       "deeplabv3", "deeplabv3plus"));
+
+// The feature pyramid contract (encoder.h) for one encoder of every family: depth + 1 features,
+// channels as registered, strides 1, 2, 4, ..., 32.
+class EncoderContract : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EncoderContract, FeaturesHalveWithRegisteredChannels) {
+  auto encoder = encoders::create_encoder(GetParam(), 5, 3);
+  encoder->eval();
+  torch::NoGradGuard no_grad;
+  auto features = encoder->forward(torch::randn({1, 3, 64, 64}));
+  ASSERT_EQ(features.size(), 6u);
+  for (size_t k = 0; k < features.size(); ++k) {
+    EXPECT_EQ(features[k].size(1), encoder->out_channels()[k]) << "feature " << k;
+    EXPECT_EQ(features[k].size(2), 64 >> k) << "feature " << k;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, EncoderContract,
+                         ::testing::Values("resnet18", "se_resnext50_32x4d", "densenet121", "efficientnet-b0",
+                                           "mobilenet_v2", "inceptionresnetv2"));
 
 TEST(Encoders, InChannelsAndDepthsFollowSmp) {
   for (int in_channels : {1, 4}) {
@@ -83,7 +104,12 @@ TEST(Encoders, DilationKeepsResolution) {
   auto features = encoder->forward(torch::randn({1, 3, 64, 64}));
   EXPECT_EQ(features.back().size(2), 8);
   EXPECT_EQ(encoder->output_stride(), 8);
+  for (const char* name : {"mobilenet_v2", "se_resnet50", "efficientnet-b0"}) {
+    auto dilated = encoders::create_encoder(name, 5, 3, /*output_stride=*/16);
+    EXPECT_EQ(dilated->forward(torch::randn({1, 3, 64, 64})).back().size(2), 4) << name;
+  }
   EXPECT_THROW(encoders::create_encoder("densenet121", 5, 3, 16), ConfigError);
+  EXPECT_THROW(encoders::create_encoder("inceptionresnetv2", 5, 3, 16), ConfigError);
   EXPECT_THROW(encoders::create_encoder("resnet18", 5, 3, 12), ConfigError);
 }
 

@@ -1,0 +1,86 @@
+#include "segkit/models/hub_format.h"
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/encoders/pretrained.h"
+#include "segkit/models/model_registry.h"
+#include "segkit/nn/tensor_io.h"
+
+namespace segkit::models {
+namespace {
+
+constexpr const char* kConfigFile = "config.json";
+constexpr const char* kWeightsFile = "model.safetensors";
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+// Names other tools give the same tensors: DataParallel's `module.` prefix, and the Sequential
+// indices of DeepLabV3's decoder before SMP named them (SMP's DeepLabV3.load_state_dict remaps them).
+nn::NamedTensors normalise_names(nn::NamedTensors tensors, const std::string& arch) {
+  bool all_prefixed = !tensors.empty();
+  for (const auto& entry : tensors) all_prefixed = all_prefixed && starts_with(entry.first, "module.");
+  for (auto& [name, tensor] : tensors) {
+    if (all_prefixed) name = name.substr(7);
+    if (arch != "DeepLabV3") continue;
+    if (starts_with(name, "decoder.0.")) name = "decoder.aspp." + name.substr(10);
+    else if (starts_with(name, "decoder.1.")) name = "decoder.conv." + name.substr(10);
+    else if (starts_with(name, "decoder.2.")) name = "decoder.bn." + name.substr(10);
+  }
+  return tensors;
+}
+
+}  // namespace
+
+void save_pretrained(SegmentationModelImpl& model, const std::filesystem::path& directory) {
+  std::filesystem::create_directories(directory);
+  nn::save_safetensors(directory / kWeightsFile, nn::state_dict(model), {{"format", "pt"}});
+  json config = model.config();
+  config["encoder_weights"] = nullptr;
+  config["_model_class"] = model.arch();
+  write_file_atomic(directory / kConfigFile, config.dump(2) + "\n");
+}
+
+SegmentationModel from_pretrained(const std::filesystem::path& directory, bool strict) {
+  const auto config_path = directory / kConfigFile;
+  if (!std::filesystem::is_directory(directory)) {
+    throw IoError("'" + directory.string() + "' is not a model directory (config.json + model.safetensors)");
+  }
+  json config;
+  try {
+    config = json::parse(read_file(config_path));
+  } catch (const json::exception& e) {
+    throw DataError(config_path.string() + ": not valid JSON: " + e.what());
+  }
+  if (!config.is_object() || !config.contains("_model_class") || !config["_model_class"].is_string()) {
+    throw DataError(config_path.string() + ": needs \"_model_class\" (the SMP class, e.g. \"Unet\")");
+  }
+  json arguments = json::object();
+  for (const auto& [key, value] : config.items()) {
+    if (!starts_with(key, "_")) arguments[key] = value;
+  }
+  arguments["arch"] = config["_model_class"];
+  arguments["encoder_weights"] = nullptr;
+  SegmentationModel model;
+  try {
+    model = create_model(arguments);
+  } catch (const ConfigError& e) {
+    throw ConfigError(config_path.string() + ": " + e.what());
+  }
+  if (!std::filesystem::exists(directory / kWeightsFile) && std::filesystem::exists(directory / "pytorch_model.bin")) {
+    encoders::refuse_pickle(directory / "pytorch_model.bin");
+  }
+  load_weights(*model, directory / kWeightsFile, strict);
+  return model;
+}
+
+nn::LoadReport load_weights(SegmentationModelImpl& model, const std::filesystem::path& file, bool strict) {
+  encoders::refuse_pickle(file);
+  auto loaded = nn::load_safetensors(file);
+  try {
+    return nn::load_state_dict(model, normalise_names(std::move(loaded.tensors), model.arch()), strict);
+  } catch (const ShapeError& e) {
+    throw ShapeError("'" + file.string() + "' does not fit this " + model.arch() + ": " + e.what());
+  }
+}
+
+}  // namespace segkit::models

@@ -1,0 +1,44 @@
+#pragma once
+// BatchNorm2d that can be folded into the convolution feeding it, for inference copies
+// (models/inference_copy.h). Same options, parameters, buffers, state_dict names and arithmetic as
+// torch::nn::BatchNorm2d (it calls the same batch_norm op); every segkit model uses this one so that a
+// folded layer can skip the normalisation pass entirely. (It is not derived from LibTorch's class:
+// Debian's libtorch does not export the base-class symbols a derived vtable needs.)
+
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+
+namespace segkit::nn {
+
+class BatchNorm2dImpl : public torch::nn::Cloneable<BatchNorm2dImpl> {
+ public:
+  explicit BatchNorm2dImpl(int64_t num_features) : BatchNorm2dImpl(torch::nn::BatchNormOptions(num_features)) {}
+  explicit BatchNorm2dImpl(const torch::nn::BatchNormOptions& options);
+
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  torch::Tensor forward(const torch::Tensor& x);
+
+  /// Rescales `conv` (which must feed this layer directly) so that conv alone computes bn(conv(x)) with
+  /// the running statistics, then makes this layer a pass-through. Inference only: training a folded
+  /// model would not normalise.
+  void fold_into(torch::nn::Conv2dImpl& conv);
+  bool folded() const { return folded_; }
+
+  torch::nn::BatchNormOptions options;
+  torch::Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
+ private:
+  bool folded_ = false;
+};
+TORCH_MODULE(BatchNorm2d);
+
+}  // namespace segkit::nn
+
+namespace segkit::nn {
+
+/// Folds every segkit BatchNorm2d registered directly after a Conv2d with matching channels (module
+/// registration order = data flow in every segkit model) into that conv. Returns how many were folded.
+int fold_batchnorms(torch::nn::Module& root);
+
+}  // namespace segkit::nn
