@@ -3,6 +3,7 @@
 
 #include "segkit/config/config.h"
 #include "segkit/core/core.h"
+#include "segkit/data/data.h"
 #include "segkit/encoders/encoders.h"
 #include "segkit/io/io.h"
 #include "segkit/models/models.h"

@@ -1,0 +1,104 @@
+#include "segkit/data/dataset_factory.h"
+
+#include <set>
+
+#include "segkit/core/error.h"
+#include "segkit/core/strings.h"
+#include "segkit/data/image_folder_dataset.h"
+#include "segkit/data/labelme_dataset.h"
+#include "segkit/data/mask_folder_dataset.h"
+#include "segkit/data/rle_csv_dataset.h"
+
+namespace segkit::data {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Typed reads with the key in every message; every key of the section must be one the format knows.
+class Section {
+ public:
+  Section(const json& values, std::filesystem::path base, std::vector<std::string> known)
+      : values_(values), base_(std::move(base)), known_(std::move(known)) {
+    for (const auto& [key, value] : values_.items()) {
+      if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
+        throw ConfigError("data." + key + ": unknown key for format '" + values_.value("format", "") + "'" +
+                          did_you_mean(key, known_) + "; valid keys: " + join(known_, ", "));
+      }
+    }
+  }
+  template <typename T>
+  T get(const std::string& key, T fallback) const {
+    if (!values_.contains(key) || values_[key].is_null()) return fallback;
+    try {
+      return values_[key].get<T>();
+    } catch (const json::exception&) {
+      throw ConfigError("data." + key + ": wrong type (" + values_[key].dump() + ")");
+    }
+  }
+  std::filesystem::path path(const std::string& key, bool required = true) const {
+    const std::string text = get<std::string>(key, "");
+    if (text.empty()) {
+      if (required) throw ConfigError("data." + key + " is required");
+      return {};
+    }
+    const std::filesystem::path value(text);
+    return value.is_absolute() || base_.empty() ? value : base_ / value;
+  }
+
+ private:
+  const json& values_;
+  std::filesystem::path base_;
+  std::vector<std::string> known_;
+};
+
+}  // namespace
+
+DatasetPtr build_dataset(const json& section, const std::filesystem::path& base_dir) {
+  if (!section.is_object() || !section.contains("format")) {
+    throw ConfigError("data.format is required: rle_csv, mask_folder, labelme or image_folder");
+  }
+  const std::string format = section["format"].is_string() ? section["format"].get<std::string>() : "";
+  using Strings = std::vector<std::string>;
+  if (format == "rle_csv") {
+    Section s(section, base_dir,
+              {"format", "csv", "image_dir", "classes", "encoding", "image_column", "rle_column", "image_extension",
+               "skip_missing_images"});
+    RleCsvOptions options{s.path("csv"), s.path("image_dir")};
+    options.classes = s.get<Strings>("classes", options.classes);
+    options.encoding = s.get<std::string>("encoding", options.encoding);
+    options.image_column = s.get<std::string>("image_column", "");
+    options.rle_column = s.get<std::string>("rle_column", "");
+    options.image_extension = s.get<std::string>("image_extension", "");
+    options.skip_missing_images = s.get<bool>("skip_missing_images", false);
+    return std::make_shared<RleCsvDataset>(options);
+  }
+  if (format == "mask_folder") {
+    Section s(section, base_dir,
+              {"format", "image_dir", "mask_dir", "mask_suffix", "classes", "mask_mode", "threshold", "invert",
+               "class_values"});
+    MaskFolderOptions options{s.path("image_dir"), s.path("mask_dir", false)};
+    options.mask_suffix = s.get<std::string>("mask_suffix", "");
+    options.classes = s.get<Strings>("classes", options.classes);
+    options.mask_mode = s.get<std::string>("mask_mode", options.mask_mode);
+    options.threshold = s.get<int>("threshold", options.threshold);
+    options.invert = s.get<bool>("invert", false);
+    options.class_values = s.get<std::vector<int>>("class_values", {});
+    return std::make_shared<MaskFolderDataset>(options);
+  }
+  if (format == "labelme") {
+    Section s(section, base_dir, {"format", "dir", "classes", "label_map", "ignore_labels"});
+    LabelMeOptions options{s.path("dir"), s.get<Strings>("classes", {})};
+    options.label_map = s.get<std::map<std::string, std::string>>("label_map", {});
+    options.ignore_labels = s.get<std::set<std::string>>("ignore_labels", {});
+    return std::make_shared<LabelMeDataset>(options);
+  }
+  if (format == "image_folder") {
+    Section s(section, base_dir, {"format", "image_dir"});
+    return std::make_shared<ImageFolderDataset>(s.path("image_dir"));
+  }
+  const Strings formats = {"rle_csv", "mask_folder", "labelme", "image_folder"};
+  throw ConfigError("data.format: unknown format '" + format + "'" + did_you_mean(format, formats) +
+                    "; valid: " + join(formats, ", "));
+}
+
+}  // namespace segkit::data

@@ -1,0 +1,33 @@
+#pragma once
+// Reading and writing images for datasets and predictions, with errors that name the file.
+// Colour images come back RGB (albumentations' convention; OpenCV decodes BGR), 8- or 16-bit as
+// stored; greyscale stays 1 channel.
+//
+//   cv::Mat image = segkit::io::read_image("train/0002cc93b.jpg");          // RGB, CV_8UC3
+//   cv::Mat mask = segkit::io::read_image("masks/a.png", ImageMode::kGray); // CV_8UC1
+//   segkit::io::write_png("pred/a.png", mask);                               // atomic
+
+#include <opencv2/core/mat.hpp>
+
+#include <filesystem>
+
+namespace segkit::io {
+
+enum class ImageMode {
+  kAsStored,  ///< 1 channel stays 1, colour becomes RGB, alpha dropped; bit depth kept
+  kColor,     ///< always 3-channel RGB
+  kGray,      ///< always 1 channel (luma of colour images, as PIL's convert("L"))
+};
+
+/// IoError when the file is missing, DataError when it cannot be decoded (corrupt, truncated,
+/// unsupported format).
+cv::Mat read_image(const std::filesystem::path& path, ImageMode mode = ImageMode::kAsStored);
+
+/// Encodes by extension (.png, .jpg, .tif, .bmp) and writes atomically (temp file + rename). Images
+/// with 3 channels are taken as RGB. DataError for an unsupported extension or depth.
+void write_image(const std::filesystem::path& path, const cv::Mat& image);
+
+/// The image file extensions datasets look for: .png .jpg .jpeg .tif .tiff .bmp (any case).
+bool is_image_file(const std::filesystem::path& path);
+
+}  // namespace segkit::io
