@@ -3,6 +3,7 @@
 
 #include "segkit/data/dataset.h"
 #include "segkit/data/dataset_factory.h"
+#include "segkit/data/folds.h"
 #include "segkit/data/image_folder_dataset.h"
 #include "segkit/data/labelme_dataset.h"
 #include "segkit/data/mask_folder_dataset.h"
