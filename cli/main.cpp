@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   segkit::cli::add_models_command(app);
   segkit::cli::add_parity_command(app);
   segkit::cli::add_rle_command(app);
+  segkit::cli::add_folds_command(app);
 
   try {
     app.parse(argc, argv);

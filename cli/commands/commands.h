@@ -11,5 +11,6 @@ void add_inspect_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_parity_command(CLI::App& app);
 void add_rle_command(CLI::App& app);
+void add_folds_command(CLI::App& app);
 
 }  // namespace segkit::cli

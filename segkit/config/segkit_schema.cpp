@@ -25,6 +25,19 @@ Schema build_schema() {
   model.add("classes", Schema::integer(1, "Output mask channels").range(1, {}));
   model.open();
   root.add("model", std::move(model));
+
+  // The reader's own keys depend on the format; data::build_dataset checks them (docs/data.md).
+  Schema data = Schema::section("The labelled images (docs/data.md); relative paths are relative to the config file");
+  data.add("format", Schema::string(std::nullopt, "Reader").choices({"rle_csv", "mask_folder", "labelme", "image_folder"}));
+  data.open();
+  root.add("data", std::move(data));
+
+  Schema folds = Schema::section("Cross-validation split shared by every model (`segkit folds`)");
+  folds.add("k", Schema::integer(5, "Number of folds").range(2, {}));
+  folds.add("method", Schema::string("stratified", "kfold, or stratified by the number of non-empty classes per image")
+                          .choices({"kfold", "stratified"}));
+  folds.add("file", Schema::string("folds.csv", "Folds CSV (ImageId,fold), relative to the config file"));
+  root.add("folds", std::move(folds));
   return root;
 }
 

@@ -21,6 +21,9 @@ class Dataset {
   virtual const std::vector<std::string>& class_names() const = 0;
   /// The id of sample `index` without decoding it (folds, submissions).
   virtual std::string id(size_t index) const = 0;
+  /// Per class, whether sample `index` has any foreground (stratified folds, sampling). The default
+  /// decodes the sample; readers that know it from their labels answer without decoding.
+  virtual std::vector<bool> classes_present(size_t index) const;
 };
 
 using DatasetPtr = std::shared_ptr<const Dataset>;

@@ -43,8 +43,8 @@ class RleCsvDataset : public Dataset {
   std::string id(size_t index) const override { return images_.at(index).id; }
   /// Images listed in the CSV but not found (only with skip_missing_images).
   size_t skipped() const { return skipped_; }
-  /// Whether image `index` has any non-empty RLE (for stratified folds and sampling) without decoding.
-  std::vector<bool> classes_present(size_t index) const;
+  /// From the CSV: a class is present when its RLE field is not empty (no decoding).
+  std::vector<bool> classes_present(size_t index) const override;
 
  private:
   struct Run {

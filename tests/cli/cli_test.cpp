@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "segkit/core/atomic_file.h"
 #include "segkit/io/safetensors.h"
 #include "tests/support/test_support.h"
 
@@ -134,6 +135,26 @@ TEST(Cli, RleDecodeThenEncodeRoundTrips) {
   EXPECT_EQ(malformed.exit_code, 1);
   EXPECT_TRUE(contains(malformed.err, "odd")) << malformed.err;
   EXPECT_EQ(run_segkit("rle decode --format kaggle --size 4by5 '1 2' -o '" + mask + "'").exit_code, 2);
+}
+
+TEST(Cli, FoldsWritesAStratifiedSplitOfTheConfigDataset) {
+  test::TempDir dir;
+  std::string csv = "ImageId,EncodedPixels\n";
+  for (int i = 0; i < 12; ++i) {
+    const std::string name = std::to_string(i) + ".png";
+    test::write_text(dir / "images" / name, "");  // only existence is checked when folds are made
+    csv += name + "," + (i % 3 == 0 ? "1 2" : "") + "\n";
+  }
+  test::write_text(dir / "train.csv", csv);
+  test::write_text(dir / "run.yaml", "data: {format: rle_csv, csv: train.csv, image_dir: images}\nfolds: {k: 4}\n");
+  auto result = run_segkit("folds '" + (dir / "run.yaml").string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "fold 3: 3 images")) << result.out;
+  const std::string folds = read_file(dir / "folds.csv");
+  EXPECT_EQ(folds.rfind("ImageId,fold\n0.png,", 0), 0u) << folds;
+  auto typo = run_segkit("folds '" + (dir / "run.yaml").string() + "' data.image_dri=x");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_TRUE(contains(typo.err, "did you mean 'image_dir'")) << typo.err;
 }
 
 TEST(Cli, ModelsShowPrintsTheStateDictInPythonOrder) {
