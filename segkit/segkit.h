@@ -8,3 +8,4 @@
 #include "segkit/io/io.h"
 #include "segkit/models/models.h"
 #include "segkit/nn/nn.h"
+#include "segkit/transforms/transforms.h"

@@ -1,0 +1,283 @@
+#include "segkit/transforms/transform_registry.h"
+
+#include <functional>
+#include <utility>
+
+#include "segkit/core/strings.h"
+#include "segkit/transforms/transform_args.h"
+#include "segkit/transforms/transforms.h"
+
+namespace segkit::transforms {
+namespace {
+
+using Builder = std::function<TransformPtr(TransformArgs& args, const std::string& where)>;
+using R = ScalarRule;
+
+std::vector<TransformPtr> children(TransformArgs& args, const std::string& where,
+                                   const std::string& name) {
+  const json list = args.raw("transforms");
+  if (!list.is_array()) {
+    args.fail("transforms", "is required: a list of transforms, got " + list.dump());
+  }
+  std::vector<TransformPtr> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    out.push_back(
+        build_transform(list[i], where + "." + name + ".transforms[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+// Keys shared by the warps: interpolation, border_mode, value, mask_value.
+template <typename Options>
+void read_warp(TransformArgs& a, Options& o) {
+  o.interpolation = a.interpolation();
+  o.border_mode = a.border_mode();
+  o.value = a.fill("value");
+  o.mask_value = a.fill("mask_value");
+}
+
+// Transforms whose only parameter is p.
+template <typename T>
+Builder p_only() {
+  return [](TransformArgs& a, const std::string&) { return a.make<T>(a.p(0.5)); };
+}
+
+const std::vector<std::pair<std::string, Builder>>& registry() {
+  static const std::vector<std::pair<std::string, Builder>> table = {
+      {"HorizontalFlip", p_only<HorizontalFlip>()},
+      {"VerticalFlip", p_only<VerticalFlip>()},
+      {"Transpose", p_only<Transpose>()},
+      {"RandomRotate90", p_only<RandomRotate90>()},
+      {"ShiftScaleRotate",
+       [](TransformArgs& a, const std::string&) {
+         ShiftScaleRotateOptions o;
+         const Range shift = a.range("shift_limit", o.shift_limit_x, R::kSymmetric);
+         o.scale_limit = a.range("scale_limit", o.scale_limit, R::kSymmetric);
+         o.rotate_limit = a.range("rotate_limit", o.rotate_limit, R::kSymmetric);
+         read_warp(a, o);
+         o.shift_limit_x = a.optional_range("shift_limit_x", R::kSymmetric).value_or(shift);
+         o.shift_limit_y = a.optional_range("shift_limit_y", R::kSymmetric).value_or(shift);
+         o.p = a.p(0.5);
+         return a.make<ShiftScaleRotate>(o);
+       }},
+      {"GridDistortion",
+       [](TransformArgs& a, const std::string&) {
+         GridDistortionOptions o;
+         o.num_steps = a.integer("num_steps", o.num_steps);
+         o.distort_limit = a.range("distort_limit", o.distort_limit, R::kSymmetric);
+         read_warp(a, o);
+         o.normalized = a.boolean("normalized", o.normalized);
+         o.p = a.p(0.5);
+         return a.make<GridDistortion>(o);
+       }},
+      {"ElasticTransform",
+       [](TransformArgs& a, const std::string&) {
+         ElasticTransformOptions o;
+         o.alpha = a.number("alpha", o.alpha);
+         o.sigma = a.number("sigma", o.sigma);
+         o.alpha_affine = a.number("alpha_affine", o.alpha_affine);
+         read_warp(a, o);
+         o.approximate = a.boolean("approximate", o.approximate);
+         o.same_dxdy = a.boolean("same_dxdy", o.same_dxdy);
+         o.p = a.p(0.5);
+         return a.make<ElasticTransform>(o);
+       }},
+      {"RandomBrightnessContrast",
+       [](TransformArgs& a, const std::string&) {
+         RandomBrightnessContrastOptions o;
+         o.brightness_limit = a.range("brightness_limit", o.brightness_limit, R::kSymmetric);
+         o.contrast_limit = a.range("contrast_limit", o.contrast_limit, R::kSymmetric);
+         o.brightness_by_max = a.boolean("brightness_by_max", o.brightness_by_max);
+         o.p = a.p(0.5);
+         return a.make<RandomBrightnessContrast>(o);
+       }},
+      {"RandomGamma",
+       [](TransformArgs& a, const std::string&) {
+         const Range gamma = a.range("gamma_limit", {80, 120}, R::kSymmetric);
+         return a.make<RandomGamma>(gamma, a.p(0.5));
+       }},
+      {"HueSaturationValue",
+       [](TransformArgs& a, const std::string&) {
+         HueSaturationValueOptions o;
+         o.hue_shift_limit = a.range("hue_shift_limit", o.hue_shift_limit, R::kSymmetric);
+         o.sat_shift_limit = a.range("sat_shift_limit", o.sat_shift_limit, R::kSymmetric);
+         o.val_shift_limit = a.range("val_shift_limit", o.val_shift_limit, R::kSymmetric);
+         o.p = a.p(0.5);
+         return a.make<HueSaturationValue>(o);
+       }},
+      {"CLAHE",
+       [](TransformArgs& a, const std::string&) {
+         const Range clip = a.range("clip_limit", {1, 4}, R::kFromLow, 1.0);
+         const std::vector<int> grid = a.integers("tile_grid_size");
+         if (!grid.empty() && grid.size() != 2) {
+           a.fail("tile_grid_size", "must be a list of 2 integers [width, height]");
+         }
+         const cv::Size tiles = grid.empty() ? cv::Size(8, 8) : cv::Size(grid[0], grid[1]);
+         return a.make<CLAHE>(clip, tiles, a.p(0.5));
+       }},
+      {"GaussNoise",
+       [](TransformArgs& a, const std::string&) {
+         const Range var = a.range("var_limit", {10, 50}, R::kFromLow, 0.0);
+         const double mean = a.number("mean", 0.0);
+         const bool per_channel = a.boolean("per_channel", true);
+         return a.make<GaussNoise>(var, mean, per_channel, a.p(0.5));
+       }},
+      {"GaussianBlur",
+       [](TransformArgs& a, const std::string&) {
+         const Range blur = a.range("blur_limit", {3, 7}, R::kFromLow, 0.0);
+         const Range sigma = a.range("sigma_limit", {0, 0}, R::kFromLow, 0.0);
+         return a.make<GaussianBlur>(blur, sigma, a.p(0.5));
+       }},
+      {"RandomCrop",
+       [](TransformArgs& a, const std::string&) {
+         const int height = a.required_integer("height");
+         const int width = a.required_integer("width");
+         return a.make<RandomCrop>(height, width, a.p(1.0));
+       }},
+      {"CenterCrop",
+       [](TransformArgs& a, const std::string&) {
+         const int height = a.required_integer("height");
+         const int width = a.required_integer("width");
+         return a.make<CenterCrop>(height, width, a.p(1.0));
+       }},
+      {"RandomResizedCrop",
+       [](TransformArgs& a, const std::string&) {
+         RandomResizedCropOptions o;
+         o.height = a.required_integer("height");
+         o.width = a.required_integer("width");
+         o.scale = a.range("scale", o.scale, R::kListOnly);
+         o.ratio = a.range("ratio", o.ratio, R::kListOnly);
+         o.interpolation = a.interpolation();
+         o.p = a.p(1.0);
+         return a.make<RandomResizedCrop>(o);
+       }},
+      {"RandomSizedCrop",
+       [](TransformArgs& a, const std::string&) {
+         RandomSizedCropOptions o;
+         const std::vector<int> heights = a.integers("min_max_height");
+         if (heights.size() != 2) {
+           a.fail("min_max_height", "is required: a list of 2 integers [min, max]");
+         }
+         o.min_height = heights[0];
+         o.max_height = heights[1];
+         o.height = a.required_integer("height");
+         o.width = a.required_integer("width");
+         o.w2h_ratio = a.number("w2h_ratio", o.w2h_ratio);
+         o.interpolation = a.interpolation();
+         o.p = a.p(1.0);
+         return a.make<RandomSizedCrop>(o);
+       }},
+      {"PadIfNeeded",
+       [](TransformArgs& a, const std::string&) {
+         PadIfNeededOptions o;
+         o.pad_height_divisor = a.optional_integer("pad_height_divisor", std::nullopt);
+         o.pad_width_divisor = a.optional_integer("pad_width_divisor", std::nullopt);
+         // A divisor replaces the default minimum (albumentations makes you write min_*: null).
+         o.min_height =
+             a.optional_integer("min_height", o.pad_height_divisor ? std::nullopt : o.min_height);
+         o.min_width =
+             a.optional_integer("min_width", o.pad_width_divisor ? std::nullopt : o.min_width);
+         o.border_mode = a.border_mode();
+         o.value = a.fill("value");
+         o.mask_value = a.fill("mask_value");
+         const std::string position = a.string("position", "center");
+         try {
+           o.position = pad_position_from_name(position);
+         } catch (const ConfigError& e) {
+           a.fail("position", std::string("is invalid: ") + e.what());
+         }
+         o.p = a.p(1.0);
+         return a.make<PadIfNeeded>(o);
+       }},
+      {"CropNonEmptyMaskIfExists",
+       [](TransformArgs& a, const std::string&) {
+         CropNonEmptyMaskIfExistsOptions o;
+         o.height = a.required_integer("height");
+         o.width = a.required_integer("width");
+         o.ignore_values = a.integers("ignore_values");
+         o.ignore_channels = a.integers("ignore_channels");
+         o.p = a.p(1.0);
+         return a.make<CropNonEmptyMaskIfExists>(o);
+       }},
+      {"Resize",
+       [](TransformArgs& a, const std::string&) {
+         const int height = a.required_integer("height");
+         const int width = a.required_integer("width");
+         const int interpolation = a.interpolation();
+         return a.make<Resize>(height, width, interpolation, a.p(1.0));
+       }},
+      {"Normalize",
+       [](TransformArgs& a, const std::string&) {
+         NormalizeOptions o;
+         o.mean = a.numbers("mean", o.mean);
+         o.std = a.numbers("std", o.std);
+         o.max_pixel_value = a.number("max_pixel_value", o.max_pixel_value);
+         o.p = a.p(1.0);
+         return a.make<Normalize>(o);
+       }},
+      {"Compose",
+       [](TransformArgs& a, const std::string& where) {
+         auto list = children(a, where, "Compose");
+         return a.make<Compose>(std::move(list), a.p(1.0));
+       }},
+      {"OneOf",
+       [](TransformArgs& a, const std::string& where) {
+         auto list = children(a, where, "OneOf");
+         return a.make<OneOf>(std::move(list), a.p(0.5));
+       }},
+      {"Sometimes",
+       [](TransformArgs& a, const std::string& where) {
+         const json child = a.raw("transform");
+         if (child.is_null()) a.fail("transform", "is required: the transform to apply");
+         TransformPtr built = build_transform(child, where + ".Sometimes.transform");
+         return a.make<Sometimes>(a.p(0.5), std::move(built));
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<std::string> transform_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) names.push_back(entry.first);
+  return names;
+}
+
+TransformPtr build_transform(const json& spec, const std::string& where) {
+  std::string name;
+  json params;
+  if (spec.is_string()) {
+    name = spec.get<std::string>();
+  } else if (spec.is_object() && spec.size() == 1) {
+    name = spec.begin().key();
+    params = spec.begin().value();
+  } else {
+    throw ConfigError(where +
+                      ": a transform is a name (\"HorizontalFlip\") or a one-key mapping "
+                      "({HorizontalFlip: {p: 0.5}}), got " +
+                      spec.dump());
+  }
+  for (const auto& [key, builder] : registry()) {
+    if (key != name) continue;
+    TransformArgs args(params, where + " (" + name + ")");
+    return builder(args, where);
+  }
+  const std::vector<std::string> names = transform_names();
+  throw ConfigError(where + ": unknown transform '" + name + "'" + did_you_mean(name, names) +
+                    "; valid transforms: " + join(names, ", "));
+}
+
+std::shared_ptr<const Compose> build_pipeline(const json& list, const std::string& where) {
+  if (list.is_null()) return std::make_shared<Compose>(std::vector<TransformPtr>{});
+  if (!list.is_array()) {
+    throw ConfigError(where + ": expected a list of transforms, got " + list.dump());
+  }
+  std::vector<TransformPtr> transforms;
+  for (size_t i = 0; i < list.size(); ++i) {
+    transforms.push_back(build_transform(list[i], where + "[" + std::to_string(i) + "]"));
+  }
+  return std::make_shared<Compose>(std::move(transforms));
+}
+
+}  // namespace segkit::transforms
