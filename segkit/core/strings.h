@@ -24,4 +24,8 @@ std::vector<std::string> split(std::string_view text, char separator);
 /// Strips ASCII whitespace at both ends.
 std::string_view trim(std::string_view text);
 
+/// C++20's std::string_view::starts_with / ends_with, for C++17 builds.
+bool starts_with(std::string_view text, std::string_view prefix);
+bool ends_with(std::string_view text, std::string_view suffix);
+
 }  // namespace segkit

@@ -11,14 +11,6 @@
 #include "segkit/io/image_io.h"
 
 namespace segkit::data {
-namespace {
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 std::vector<std::filesystem::path> list_images(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir)) throw IoError("image folder not found: " + dir.string());
   std::vector<std::filesystem::path> files;

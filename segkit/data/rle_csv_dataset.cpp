@@ -97,9 +97,7 @@ RleCsvDataset::RleCsvDataset(RleCsvOptions options) : options_(std::move(options
     if (inserted) {
       // Appended unless already there: SIIM's UIDs contain dots, so "has an extension" cannot be asked.
       const std::string& extension = options_.image_extension;
-      const bool has_extension = id.size() >= extension.size() &&
-                                 id.compare(id.size() - extension.size(), extension.size(), extension) == 0;
-      const std::filesystem::path path = options_.image_dir / (has_extension ? id : id + extension);
+      const std::filesystem::path path = options_.image_dir / (ends_with(id, extension) ? id : id + extension);
       const bool exists = std::filesystem::is_regular_file(path);
       if (!exists && !options_.skip_missing_images) {
         throw DataError(where + ": image '" + id + "' not found at " + path.string() +

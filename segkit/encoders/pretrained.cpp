@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "segkit/core/error.h"
+#include "segkit/core/strings.h"
 #include "segkit/nn/state_dict.h"
 #include "segkit/nn/tensor_io.h"
 
@@ -28,14 +29,14 @@ void load_encoder_weights(EncoderImpl& encoder, const std::string& encoder_name,
   }
   const auto loaded = nn::load_safetensors(file);
   bool whole_model = false;
-  for (const auto& entry : loaded.tensors) whole_model = whole_model || entry.first.rfind("encoder.", 0) == 0;
+  for (const auto& entry : loaded.tensors) whole_model = whole_model || starts_with(entry.first, "encoder.");
   static const std::regex kLegacyDenseNet(R"(^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$)");
   static const std::regex kHead(R"(^(fc|classifier|_fc|last_linear)(\.\d+)?\.(weight|bias)$)");
   nn::NamedTensors tensors;
   for (const auto& [raw_name, tensor] : loaded.tensors) {
     std::string name = raw_name;
     if (whole_model) {
-      if (name.rfind("encoder.", 0) != 0) continue;  // decoder and heads of a whole SMP model
+      if (!starts_with(name, "encoder.")) continue;  // decoder and heads of a whole SMP model
       name = name.substr(8);
     }
     if (std::regex_match(name, kHead)) continue;

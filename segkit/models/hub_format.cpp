@@ -2,6 +2,7 @@
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
+#include "segkit/core/strings.h"
 #include "segkit/encoders/pretrained.h"
 #include "segkit/models/model_registry.h"
 #include "segkit/nn/tensor_io.h"
@@ -11,8 +12,6 @@ namespace {
 
 constexpr const char* kConfigFile = "config.json";
 constexpr const char* kWeightsFile = "model.safetensors";
-
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
 // Names other tools give the same tensors: DataParallel's `module.` prefix, and the Sequential
 // indices of DeepLabV3's decoder before SMP named them (SMP's DeepLabV3.load_state_dict remaps them).

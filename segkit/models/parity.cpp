@@ -8,15 +8,12 @@
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
+#include "segkit/core/strings.h"
 #include "segkit/models/model_registry.h"
 #include "segkit/nn/state_dict.h"
 
 namespace segkit::models {
 namespace {
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::vector<double> recipe_values(const std::string& name, const at::Tensor& tensor) {
   int64_t h = 0;
