@@ -8,11 +8,7 @@ namespace segkit::models {
 UnetImpl::UnetImpl(const json& arguments) : SegmentationModelImpl("Unet", arguments) {
   ModelArgs args(arguments, "Unet");
   CommonOptions common = read_common_options(args);
-  UnetDecoderOptions decoder;
-  decoder.decoder_channels = args.get<std::vector<int64_t>>("decoder_channels", decoder.decoder_channels);
-  decoder.norm = read_norm(args, "decoder_use_norm");
-  decoder.attention_type = args.get<std::string>("decoder_attention_type", "");
-  decoder.interpolation = args.get<std::string>("decoder_interpolation", decoder.interpolation);
+  UnetDecoderOptions decoder = read_unet_decoder_options(args);
   decoder.center = args.get<bool>("decoder_center", false);
   decoder.hypercolumns = args.get<int64_t>("decoder_hypercolumns", 0);
   args.finish();

@@ -5,6 +5,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "segkit/core/error.h"
+#include "segkit/models/model_options.h"
 
 namespace segkit::models {
 
@@ -16,6 +17,15 @@ torch::Tensor interpolate_to(const torch::Tensor& x, int64_t height, int64_t wid
   if (mode == "bicubic") return F::interpolate(x, options.mode(torch::kBicubic).align_corners(false));
   if (mode == "area") return F::interpolate(x, options.mode(torch::kArea));
   throw ConfigError("unknown decoder_interpolation '" + mode + "'; valid: nearest, bilinear, bicubic, area");
+}
+
+UnetDecoderOptions read_unet_decoder_options(ModelArgs& args) {
+  UnetDecoderOptions options;
+  options.decoder_channels = args.get<std::vector<int64_t>>("decoder_channels", options.decoder_channels);
+  options.norm = read_norm(args, "decoder_use_norm");
+  options.attention_type = args.get<std::string>("decoder_attention_type", "");
+  options.interpolation = args.get<std::string>("decoder_interpolation", options.interpolation);
+  return options;
 }
 
 UnetDecoderBlockImpl::UnetDecoderBlockImpl(int64_t in_channels, int64_t skip_channels, int64_t out_channels,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "segkit/models/decoder.h"
+#include "segkit/models/model_args.h"
 #include "segkit/nn/attention.h"
 #include "segkit/nn/conv2d_relu.h"
 
@@ -54,6 +55,10 @@ class UnetDecoderImpl : public DecoderImpl {
   torch::nn::ModuleList hypercolumns_{nullptr};
   int64_t out_channels_;
 };
+
+/// The decoder arguments Unet and UnetPlusPlus share (SMP's names): decoder_channels,
+/// decoder_use_norm, decoder_attention_type, decoder_interpolation.
+UnetDecoderOptions read_unet_decoder_options(ModelArgs& args);
 
 /// Interpolation with SMP's mode names: nearest, bilinear, bicubic, area.
 torch::Tensor interpolate_to(const torch::Tensor& x, int64_t height, int64_t width, const std::string& mode);

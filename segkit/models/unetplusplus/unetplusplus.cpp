@@ -8,11 +8,7 @@ namespace segkit::models {
 UnetPlusPlusImpl::UnetPlusPlusImpl(const json& arguments) : SegmentationModelImpl("UnetPlusPlus", arguments) {
   ModelArgs args(arguments, "UnetPlusPlus");
   CommonOptions common = read_common_options(args);
-  UnetDecoderOptions decoder;
-  decoder.decoder_channels = args.get<std::vector<int64_t>>("decoder_channels", decoder.decoder_channels);
-  decoder.norm = read_norm(args, "decoder_use_norm");
-  decoder.attention_type = args.get<std::string>("decoder_attention_type", "");
-  decoder.interpolation = args.get<std::string>("decoder_interpolation", decoder.interpolation);
+  const UnetDecoderOptions decoder = read_unet_decoder_options(args);
   args.finish();
 
   auto encoder = build_encoder(common);
