@@ -1,10 +1,10 @@
 #pragma once
 // LabelMe JSON polygons as a Dataset: every `<name>.json` of a folder is one sample. The image is
 // `imagePath` next to the JSON when that file exists, else the base64 `imageData` embedded in it.
-// Shapes of type polygon, rectangle and circle are filled into the channel of their class (labelme's
-// shape_to_mask: points rounded to the nearest pixel, outline included); `label_map` maps label names
-// to class names (e.g. {pedestrian: person}), labels listed in `ignore_labels` are dropped, and any
-// other unknown label is a DataError naming the file.
+// Shapes of type polygon, rectangle and circle are filled into the channel of their class
+// (labelme's shape_to_mask: points rounded to the nearest pixel, outline included); `label_map`
+// maps label names to class names (e.g. {pedestrian: person}), labels listed in `ignore_labels` are
+// dropped, and any other unknown label is a DataError naming the file.
 
 #include <filesystem>
 #include <map>
@@ -17,10 +17,10 @@
 namespace segkit::data {
 
 struct LabelMeOptions {
-  std::filesystem::path dir;
-  std::vector<std::string> classes;
-  std::map<std::string, std::string> label_map;
-  std::set<std::string> ignore_labels;
+  std::filesystem::path dir{};
+  std::vector<std::string> classes{};
+  std::map<std::string, std::string> label_map{};
+  std::set<std::string> ignore_labels{};
 };
 
 class LabelMeDataset : public Dataset {

@@ -1,9 +1,9 @@
 #pragma once
 // Images with mask images beside them, matched by file stem:
 //   images/<stem>.<ext> + masks/<stem><mask_suffix>.<any image ext>     (mask_dir set)
-//   dir/<stem>.<ext>    + dir/<stem><mask_suffix>.png                   (mask_dir empty, suffix e.g. "_mask")
+//   dir/<stem>.<ext>    + dir/<stem><mask_suffix>.png                   (mask_dir empty)
 // Mask encodings (`mask_mode`):
-//   binary        one class; foreground = grey value >= threshold (JPEG masks are not binary: Kvasir),
+//   binary        one class; foreground = grey value >= threshold (lossy JPEG masks: Kvasir),
 //                 or < threshold with `invert` (ISBI labels are white where there is *no* membrane)
 //   index         one class per pixel value: class k where value == class_values[k]
 //   multichannel  mask channel k (after RGB conversion) >= threshold is class k
@@ -18,14 +18,14 @@
 namespace segkit::data {
 
 struct MaskFolderOptions {
-  std::filesystem::path image_dir;
-  std::filesystem::path mask_dir;  // empty: masks live beside the images
-  std::string mask_suffix;         // "_mask" for name_mask.png
+  std::filesystem::path image_dir{};
+  std::filesystem::path mask_dir{};  // empty: masks live beside the images
+  std::string mask_suffix{};         // "_mask" for name_mask.png
   std::vector<std::string> classes = {"foreground"};
   std::string mask_mode = "binary";  // binary | index | multichannel
   int threshold = 128;
   bool invert = false;
-  std::vector<int> class_values;  // index mode
+  std::vector<int> class_values{};  // index mode
 };
 
 class MaskFolderDataset : public Dataset {

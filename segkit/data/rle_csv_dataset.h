@@ -1,18 +1,20 @@
 #pragma once
 // Kaggle run-length CSVs as a Dataset: every layout the segmentation competitions used.
 //
-//   long, combined id   ImageId_ClassId,EncodedPixels   0002cc93b.jpg_1,...  (Severstal 2019; 1-based class)
-//                       Image_Label,EncodedPixels       0011165.jpg_Fish,... (Understanding Clouds; class name)
-//   long, class column  ImageId,ClassId,EncodedPixels   (Severstal re-release; number or name)
-//   long, single class  ImageId,EncodedPixels           several rows of one image are united (Airbus ships)
+//   layout              header                          example / note
+//   long, combined id   ImageId_ClassId,EncodedPixels   0002cc93b.jpg_1 (Severstal 2019, 1-based)
+//                       Image_Label,EncodedPixels       0011165.jpg_Fish (Clouds, class name)
+//   long, class column  ImageId,ClassId,EncodedPixels   Severstal re-release; number or name
+//   long, single class  ImageId,EncodedPixels           rows of one image are united (Airbus)
 //   wide                ImageId,<class 1>,<class 2>,... one RLE column per class name
 //
-// Rows with an empty RLE (or SIIM's -1) mean "no mask of that class" and still list the image, so empty
-// images are samples. Images are read from `image_dir/<id>` (plus `image_extension` when the id does
-// not end with it, e.g. SIIM's UIDs) and their size sets the mask size, so images of different sizes work. The
-// CSV is parsed and checked when the dataset is built (an unknown class or a missing image, unless
-// `skip_missing_images`, is a DataError naming `file:line`); an RLE field that does not fit its image
-// is a DataError naming `file:line` and the image when the sample is read.
+// Rows with an empty RLE (or SIIM's -1) mean "no mask of that class" and still list the image, so
+// empty images are samples. Images are read from `image_dir/<id>` (plus `image_extension` when the
+// id does not end with it, e.g. SIIM's UIDs) and their size sets the mask size, so images of
+// different sizes work. The CSV is parsed and checked when the dataset is built (an unknown class
+// or a missing image, unless `skip_missing_images`, is a DataError naming `file:line`); an RLE
+// field that does not fit its image is a DataError naming `file:line` and the image when the sample
+// is read.
 
 #include <filesystem>
 #include <string>
@@ -23,14 +25,14 @@
 namespace segkit::data {
 
 struct RleCsvOptions {
-  std::filesystem::path csv;
-  std::filesystem::path image_dir;
+  std::filesystem::path csv{};
+  std::filesystem::path image_dir{};
   std::vector<std::string> classes = {"foreground"};
   std::string encoding = "kaggle";  // kaggle | siim
-  std::string image_column;         // default: the first of ImageId, Image, image_id, fname, id
-  std::string rle_column;           // default: the first of EncodedPixels, mask, rle
-  std::string image_extension;      // appended to ids that do not end with it (SIIM: ".png" / ".dcm")
-  bool skip_missing_images = false; // else a missing image is an error
+  std::string image_column{};       // default: the first of ImageId, Image, image_id, fname, id
+  std::string rle_column{};         // default: the first of EncodedPixels, mask, rle
+  std::string image_extension{};  // appended to ids that do not end with it (SIIM: ".png" / ".dcm")
+  bool skip_missing_images = false;  // else a missing image is an error
 };
 
 class RleCsvDataset : public Dataset {
