@@ -6,6 +6,7 @@
 #include "segkit/data/data.h"
 #include "segkit/encoders/encoders.h"
 #include "segkit/io/io.h"
+#include "segkit/loader/loader.h"
 #include "segkit/models/models.h"
 #include "segkit/nn/nn.h"
 #include "segkit/transforms/transforms.h"

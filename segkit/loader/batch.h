@@ -1,0 +1,29 @@
+#pragma once
+// A collated mini-batch, as the trainer and the predictor consume it.
+//
+//   images   N x C x H x W float32 (the transformed images, channels first)
+//   masks    N x K x H x W float32 0/1 targets; undefined when the dataset has no labels
+//   labels   N x K float32: 1 where class k has any foreground pixel in the (augmented) mask, the
+//            classification head's target; undefined without labels
+//   ids      the samples' ids, in batch order (submissions, out-of-fold files)
+//   indices  the samples' dataset indices, in batch order
+
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace segkit::loader {
+
+struct Batch {
+  torch::Tensor images;
+  torch::Tensor masks;
+  torch::Tensor labels;
+  std::vector<std::string> ids;
+  std::vector<size_t> indices;
+
+  int64_t size() const { return static_cast<int64_t>(ids.size()); }
+  bool has_masks() const { return masks.defined(); }
+};
+
+}  // namespace segkit::loader

@@ -1,0 +1,28 @@
+#pragma once
+// Which dataset positions an epoch visits, and in what order. Every order is a pure function of
+// (seed, epoch), drawn with transforms::Rng's portable draws, so a run is reproducible on any
+// platform and a resumed run sees the same epochs as an uninterrupted one.
+//
+//   auto order = segkit::loader::epoch_order(1000, /*shuffle=*/true, /*seed=*/42, /*epoch=*/3);
+//   auto weights = segkit::loader::positive_share_weights(has_mask, 0.5);   // pneumothorax-style
+//   auto drawn = segkit::loader::weighted_order(weights, 1000, 42, 3);
+
+#include <cstdint>
+#include <vector>
+
+namespace segkit::loader {
+
+/// 0..n-1, shuffled (Fisher-Yates) when `shuffle` is set.
+std::vector<size_t> epoch_order(size_t n, bool shuffle, uint64_t seed, uint64_t epoch);
+
+/// `count` positions drawn with replacement, position i with probability weights[i] / sum (PyTorch's
+/// WeightedRandomSampler(replacement=True)). Throws ConfigError on negative weights or a zero sum.
+std::vector<size_t> weighted_order(const std::vector<double>& weights, size_t count, uint64_t seed,
+                                   uint64_t epoch);
+
+/// Weights under which a share `positive_fraction` of the draws are positive samples (the SIIM
+/// pipelines' "sample 50% images with pneumothorax"). Throws ConfigError when the fraction is
+/// outside (0, 1) or one of the two groups is empty.
+std::vector<double> positive_share_weights(const std::vector<bool>& positive, double positive_fraction);
+
+}  // namespace segkit::loader
