@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   segkit::cli::add_parity_command(app);
   segkit::cli::add_rle_command(app);
   segkit::cli::add_folds_command(app);
+  segkit::cli::add_prepare_command(app);
+  segkit::cli::add_train_command(app);
+  segkit::cli::add_synth_command(app);
 
   try {
     app.parse(argc, argv);

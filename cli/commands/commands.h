@@ -12,5 +12,8 @@ void add_models_command(CLI::App& app);
 void add_parity_command(CLI::App& app);
 void add_rle_command(CLI::App& app);
 void add_folds_command(CLI::App& app);
+void add_prepare_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_synth_command(CLI::App& app);
 
 }  // namespace segkit::cli

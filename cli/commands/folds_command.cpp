@@ -27,18 +27,10 @@ void add_folds_command(CLI::App& app) {
     const auto dataset = data::build_dataset(config.at("data"), base);
     const int k = config.get<int>("folds.k");
     const auto seed = config.get<uint64_t>("seed");
-    const bool stratified = config.get<std::string>("folds.method") == "stratified";
+    const auto method = config.get<std::string>("folds.method");
+    const auto assignment = data::assign_folds(*dataset, k, method, seed);
     std::vector<std::string> ids;
-    std::vector<int> strata;
-    for (size_t i = 0; i < dataset->size(); ++i) {
-      ids.push_back(dataset->id(i));
-      int present = 0;
-      if (stratified) {
-        for (bool flag : dataset->classes_present(i)) present += flag;
-      }
-      strata.push_back(present);
-    }
-    const auto assignment = stratified ? data::stratified_kfold(strata, k, seed) : data::kfold(ids.size(), k, seed);
+    for (size_t i = 0; i < dataset->size(); ++i) ids.push_back(dataset->id(i));
     const auto output = base / config.get<std::string>("folds.file");
     data::write_folds(output, ids, assignment);
     std::vector<int> sizes(k, 0);

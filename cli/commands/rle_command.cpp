@@ -2,7 +2,6 @@
 // PNG. `segkit rle encode --format kaggle|siim mask.png`: the RLE of a single-channel 8-bit mask
 // (nonzero = foreground) on stdout. Conventions and error messages: segkit/io/rle.h, docs/rle.md.
 
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "cli/commands/commands.h"
+#include "cli/commands/size_option.h"
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
@@ -27,17 +27,6 @@ struct RleArgs {
   std::string output;
   std::string input;
 };
-
-// "HxW" (height x width in pixels, e.g. 256x1600) into positive ints; false when malformed.
-bool parse_size(std::string_view text, int& height, int& width) {
-  const size_t x = text.find_first_of("xX");
-  if (x == std::string_view::npos) return false;
-  auto parse = [](std::string_view part, int& value) {
-    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-    return error == std::errc() && end == part.data() + part.size() && value > 0;
-  };
-  return parse(text.substr(0, x), height) && parse(text.substr(x + 1), width);
-}
 
 io::RleOrder order_of(const RleArgs& args) {
   return args.order == "row" ? io::RleOrder::kRowMajor : io::RleOrder::kColumnMajor;
@@ -103,18 +92,10 @@ void add_rle_command(CLI::App& app) {
   auto decode_args = std::make_shared<RleArgs>();
   auto* decode_cmd = rle->add_subcommand("decode", "Write one RLE field as a 0/255 PNG mask");
   add_common_options(decode_cmd, decode_args);
-  const CLI::Validator size_check(
-      [](std::string& value) {
-        int height = 0, width = 0;
-        return parse_size(value, height, width)
-                   ? std::string()
-                   : "size '" + value + "' is not HxW: height x width in pixels, e.g. 256x1600";
-      },
-      "HxW");
   decode_cmd
       ->add_option("--size", decode_args->size, "mask size as HxW (height x width), e.g. 256x1600")
       ->required()
-      ->check(size_check);
+      ->check(size_validator());
   decode_cmd
       ->add_option("text", decode_args->text,
                    "the RLE field: quoted, or its numbers as separate words")

@@ -28,7 +28,7 @@ Schema build_schema() {
 
   // The reader's own keys depend on the format; data::build_dataset checks them (docs/data.md).
   Schema data = Schema::section("The labelled images (docs/data.md); relative paths are relative to the config file");
-  data.add("format", Schema::string(std::nullopt, "Reader").choices({"rle_csv", "mask_folder", "labelme", "image_folder"}));
+  data.add("format", Schema::string(std::nullopt, "Reader").choices({"rle_csv", "mask_folder", "labelme", "image_folder", "prepared", "geotiff"}));
   data.open();
   root.add("data", std::move(data));
 
@@ -38,6 +38,42 @@ Schema build_schema() {
                           .choices({"kfold", "stratified"}));
   folds.add("file", Schema::string("folds.csv", "Folds CSV (ImageId,fold), relative to the config file"));
   root.add("folds", std::move(folds));
+
+  Schema augment = Schema::section("Augmentation lists, albumentations names (docs/transforms.md)");
+  augment.add("train", Schema::any(json::array(), "Transforms applied to training samples"));
+  augment.add("val", Schema::any(json::array(), "Transforms applied to validation samples (resize, normalise)"));
+  root.add("augment", std::move(augment));
+
+  // Loss, optimiser and schedule are checked by their own builders, which know each variant's
+  // arguments (docs/training.md).
+  root.add("loss", Schema::any(json{{"name", "bce_dice"}}, "Training loss: {name: ..., arguments} (docs/training.md)"));
+  root.add("optimizer", Schema::any(json{{"name", "adam"}}, "Optimiser and learning rates (docs/training.md)"));
+  root.add("scheduler", Schema::any(nullptr, "Learning-rate schedule; null keeps the rate constant (docs/training.md)"));
+
+  Schema train = Schema::section("The training loop (docs/training.md)");
+  train.add("epochs", Schema::integer(10, "Epochs to train").range(1, {}));
+  train.add("batch_size", Schema::integer(8, "Images per optimiser step (before accumulation)").range(1, {}));
+  train.add("val_batch_size", Schema::integer(0, "Images per validation batch; 0 = batch_size").range(0, {}));
+  train.add("workers", Schema::integer(2, "Loader threads; 0 loads in the training thread").range(0, {}));
+  train.add("steps_per_epoch", Schema::integer(0, "Batches per training epoch; 0 = the whole training set").range(0, {}));
+  train.add("accumulate", Schema::integer(1, "Batches whose gradients are summed before each optimiser step").range(1, {}));
+  train.add("clip_grad_norm", Schema::number(0.0, "Clip the gradients' total L2 norm to this; 0 = off").range(0, {}));
+  train.add("monitor", Schema::string("val.dice", "Epoch value that picks the best checkpoint (a log.jsonl key)"));
+  train.add("monitor_mode", Schema::string("max", "Whether a larger or smaller monitored value is better").choices({"max", "min"}));
+  train.add("early_stopping", Schema::integer(0, "Stop after this many epochs without improvement; 0 = never").range(0, {}));
+  train.add("checkpoint_every", Schema::integer(0, "Also write the last checkpoint every N optimiser steps; 0 = per epoch only").range(0, {}));
+  train.add("freeze_encoder_epochs", Schema::integer(0, "Epochs with the encoder (and its BatchNorm statistics) frozen").range(0, {}));
+  train.add("unfreeze_encoder_lr", Schema::number(std::nullopt, "Encoder learning rate after unfreezing; null = the optimiser's"));
+  train.add("bn_momentum", Schema::number(std::nullopt, "BatchNorm momentum for every layer; null = the model's (0.1)").range(0, 1));
+  train.add("ema_decay", Schema::number(0.0, "Exponential moving average of the weights (e.g. 0.999); 0 = off").range(0, 1));
+  train.add("on_nan", Schema::string("stop", "A NaN/Inf loss stops training (the last good checkpoint stays) or skips the batch")
+                          .choices({"stop", "skip"}));
+  train.add("cls_loss_weight", Schema::number(0.2, "Weight of the classification head's BCE (mask not empty), if the model has one").range(0, {}));
+  train.add("threshold", Schema::number(0.5, "Probability above which a pixel counts as positive in the metrics").range(0, 1));
+  train.add("positive_fraction", Schema::number(std::nullopt, "Sample images with a mask at this rate (e.g. 0.5); null = uniform").range(0, 1));
+  train.add("fold", Schema::integer(0, "Validation fold of the folds file (CLI: --fold, --folds all)").range(0, {}));
+  train.add("report_examples", Schema::integer(8, "Validation images shown in report.html").range(0, {}));
+  root.add("train", std::move(train));
   return root;
 }
 

@@ -4,9 +4,11 @@
 
 #include "segkit/core/error.h"
 #include "segkit/core/strings.h"
+#include "segkit/data/geotiff_dataset.h"
 #include "segkit/data/image_folder_dataset.h"
 #include "segkit/data/labelme_dataset.h"
 #include "segkit/data/mask_folder_dataset.h"
+#include "segkit/data/prepared_dataset.h"
 #include "segkit/data/rle_csv_dataset.h"
 
 namespace segkit::data {
@@ -55,14 +57,14 @@ class Section {
 
 DatasetPtr build_dataset(const json& section, const std::filesystem::path& base_dir) {
   if (!section.is_object() || !section.contains("format")) {
-    throw ConfigError("data.format is required: rle_csv, mask_folder, labelme or image_folder");
+    throw ConfigError("data.format is required: rle_csv, mask_folder, labelme, image_folder, prepared or geotiff");
   }
   const std::string format = section["format"].is_string() ? section["format"].get<std::string>() : "";
   using Strings = std::vector<std::string>;
   if (format == "rle_csv") {
     Section s(section, base_dir,
               {"format", "csv", "image_dir", "classes", "encoding", "image_column", "rle_column", "image_extension",
-               "skip_missing_images"});
+               "skip_missing_images", "include_unlisted_images"});
     RleCsvOptions options{s.path("csv"), s.path("image_dir")};
     options.classes = s.get<Strings>("classes", options.classes);
     options.encoding = s.get<std::string>("encoding", options.encoding);
@@ -70,6 +72,7 @@ DatasetPtr build_dataset(const json& section, const std::filesystem::path& base_
     options.rle_column = s.get<std::string>("rle_column", "");
     options.image_extension = s.get<std::string>("image_extension", "");
     options.skip_missing_images = s.get<bool>("skip_missing_images", false);
+    options.include_unlisted_images = s.get<bool>("include_unlisted_images", false);
     return std::make_shared<RleCsvDataset>(options);
   }
   if (format == "mask_folder") {
@@ -96,7 +99,40 @@ DatasetPtr build_dataset(const json& section, const std::filesystem::path& base_
     Section s(section, base_dir, {"format", "image_dir"});
     return std::make_shared<ImageFolderDataset>(s.path("image_dir"));
   }
-  const Strings formats = {"rle_csv", "mask_folder", "labelme", "image_folder"};
+  if (format == "prepared") {
+    Section s(section, base_dir, {"format", "dir"});
+    return std::make_shared<PreparedDataset>(s.path("dir"));
+  }
+  if (format == "geotiff") {
+    Section s(section, base_dir,
+              {"format", "image_dir", "label_dir", "image_prefix", "label_prefix", "label_suffix", "classes", "stretch",
+               "percentiles", "bands"});
+#ifdef SEGKIT_WITH_GDAL
+    GeoTiffOptions options{s.path("image_dir"), s.path("label_dir", false)};
+    options.image_prefix = s.get<std::string>("image_prefix", "");
+    options.label_prefix = s.get<std::string>("label_prefix", "");
+    options.label_suffix = s.get<std::string>("label_suffix", "");
+    options.classes = s.get<Strings>("classes", options.classes);
+    const std::string stretch = s.get<std::string>("stretch", "percentile");
+    if (stretch != "percentile" && stretch != "minmax" && stretch != "none") {
+      throw ConfigError("data.stretch must be percentile, minmax or none, got '" + stretch + "'");
+    }
+    options.raw = stretch == "none";
+    options.rgb.stretch = stretch == "minmax" ? io::Stretch::kMinMax : io::Stretch::kPercentile;
+    const auto percentiles = s.get<std::vector<double>>("percentiles", {2.0, 98.0});
+    if (percentiles.size() != 2 || !(0 <= percentiles[0] && percentiles[0] < percentiles[1] && percentiles[1] <= 100)) {
+      throw ConfigError("data.percentiles must be [low, high] with 0 <= low < high <= 100");
+    }
+    options.rgb.low_percentile = percentiles[0];
+    options.rgb.high_percentile = percentiles[1];
+    options.rgb.bands = s.get<std::vector<int>>("bands", {});
+    return std::make_shared<GeoTiffDataset>(options);
+#else
+    throw ConfigError("data.format geotiff needs GDAL, and this segkit was built without it: install libgdal-dev "
+                      "(scripts/install_deps.sh) and rebuild");
+#endif
+  }
+  const Strings formats = {"rle_csv", "mask_folder", "labelme", "image_folder", "prepared", "geotiff"};
   throw ConfigError("data.format: unknown format '" + format + "'" + did_you_mean(format, formats) +
                     "; valid: " + join(formats, ", "));
 }

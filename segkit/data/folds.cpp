@@ -101,4 +101,38 @@ std::map<std::string, int> read_folds(const std::filesystem::path& path) {
   return folds;
 }
 
+std::vector<int> assign_folds(const Dataset& dataset, int k, const std::string& method, uint64_t seed) {
+  if (method == "kfold") return kfold(dataset.size(), k, seed);
+  if (method != "stratified") throw ConfigError("folds.method: '" + method + "' is not kfold or stratified");
+  std::vector<int> strata;
+  for (size_t i = 0; i < dataset.size(); ++i) {
+    int present = 0;
+    for (bool flag : dataset.classes_present(i)) present += flag;
+    strata.push_back(present);
+  }
+  return stratified_kfold(strata, k, seed);
+}
+
+std::vector<int> load_or_create_folds(const Dataset& dataset, const std::filesystem::path& path, int k,
+                                      const std::string& method, uint64_t seed) {
+  if (!std::filesystem::exists(path)) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < dataset.size(); ++i) ids.push_back(dataset.id(i));
+    auto folds = assign_folds(dataset, k, method, seed);
+    write_folds(path, ids, folds);
+    return folds;
+  }
+  const auto by_id = read_folds(path);
+  std::vector<int> folds;
+  for (size_t i = 0; i < dataset.size(); ++i) {
+    const auto it = by_id.find(dataset.id(i));
+    if (it == by_id.end()) {
+      throw DataError(path.string() + ": image '" + dataset.id(i) +
+                      "' of the dataset has no fold; delete the file (or run `segkit folds`) to split again");
+    }
+    folds.push_back(it->second);
+  }
+  return folds;
+}
+
 }  // namespace segkit::data

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "segkit/data/dataset.h"
+
 namespace segkit::data {
 
 /// Fold index (0..k-1) per sample. ConfigError when k < 2 or k exceeds the number of samples.
@@ -28,5 +30,14 @@ std::vector<int> group_kfold(const std::vector<std::string>& groups, int k, uint
 void write_folds(const std::filesystem::path& path, const std::vector<std::string>& ids, const std::vector<int>& folds);
 /// Reads a folds CSV: id -> fold. DataError naming file:line for a bad fold or a repeated id.
 std::map<std::string, int> read_folds(const std::filesystem::path& path);
+
+/// The fold of every sample of `dataset`: "kfold", or "stratified" by the number of classes present.
+std::vector<int> assign_folds(const Dataset& dataset, int k, const std::string& method, uint64_t seed);
+
+/// The fold of every sample of `dataset` from the folds CSV at `path`, which is written first (with
+/// assign_folds) when it does not exist, so every model of an ensemble trains on the same split.
+/// DataError naming the file when a sample of the dataset is not in it.
+std::vector<int> load_or_create_folds(const Dataset& dataset, const std::filesystem::path& path, int k,
+                                      const std::string& method, uint64_t seed);
 
 }  // namespace segkit::data

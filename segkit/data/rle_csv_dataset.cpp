@@ -2,6 +2,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "segkit/core/error.h"
@@ -117,9 +118,31 @@ RleCsvDataset::RleCsvDataset(RleCsvOptions options) : options_(std::move(options
     else kept.push_back(std::move(images_[i]));
   }
   images_ = std::move(kept);
+  if (options_.include_unlisted_images) add_unlisted_images(index_of);
   if (skipped_ > 0) {
     log::warn("{}: skipped {} image(s) listed in the CSV but missing from {}", table.source, skipped_,
               options_.image_dir.string());
+  }
+}
+
+void RleCsvDataset::add_unlisted_images(const std::unordered_map<std::string, size_t>& listed) {
+  std::error_code error;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.image_dir, error)) {
+    if (entry.is_regular_file() && io::is_image_file(entry.path())) files.push_back(entry.path());
+  }
+  if (error) throw DataError("cannot list " + options_.image_dir.string() + ": " + error.message());
+  std::sort(files.begin(), files.end());
+  const std::string& extension = options_.image_extension;
+  for (const auto& path : files) {
+    std::string id = path.filename().string();
+    // The CSV names SIIM images without the extension that image_extension adds back.
+    if (!extension.empty() && ends_with(id, extension)) {
+      const std::string stem = id.substr(0, id.size() - extension.size());
+      if (listed.count(stem)) continue;
+      id = stem;
+    }
+    if (listed.count(id) == 0) images_.push_back({id, path, {}});
   }
 }
 

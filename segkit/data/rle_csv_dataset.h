@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "segkit/data/dataset.h"
@@ -33,6 +34,9 @@ struct RleCsvOptions {
   std::string rle_column{};         // default: the first of EncodedPixels, mask, rle
   std::string image_extension{};  // appended to ids that do not end with it (SIIM: ".png" / ".dcm")
   bool skip_missing_images = false;  // else a missing image is an error
+  // Images of image_dir that the CSV does not name become samples with empty masks, after the listed
+  // ones in name order: Severstal's current train.csv lists only images with defects.
+  bool include_unlisted_images = false;
 };
 
 class RleCsvDataset : public Dataset {
@@ -59,6 +63,8 @@ class RleCsvDataset : public Dataset {
     std::filesystem::path path;
     std::vector<Run> runs;
   };
+
+  void add_unlisted_images(const std::unordered_map<std::string, size_t>& listed);
 
   RleCsvOptions options_;
   std::vector<Image> images_;

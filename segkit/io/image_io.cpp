@@ -8,6 +8,7 @@
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
+#include "segkit/io/dicom.h"
 
 namespace segkit::io {
 namespace {
@@ -23,6 +24,16 @@ std::string lowercase_extension(const std::filesystem::path& path) {
 cv::Mat read_image(const std::filesystem::path& path, ImageMode mode) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) throw IoError("image not found: " + path.string());
+  if (is_dicom_file(path)) {
+    // Windowed to 8 bits: the modality values (up to 16 bits, signed) mean nothing to the transforms.
+    cv::Mat image = read_dicom(path).image;
+    if (mode == ImageMode::kColor && image.channels() == 1) {
+      cv::cvtColor(image, image, cv::COLOR_GRAY2RGB);
+    } else if (mode == ImageMode::kGray && image.channels() == 3) {
+      cv::cvtColor(image, image, cv::COLOR_RGB2GRAY);
+    }
+    return image;
+  }
   // Decoding from memory keeps the "missing" and "corrupt" cases apart (imread returns empty for both).
   const std::string bytes = read_file(path);
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
@@ -43,9 +54,17 @@ cv::Mat read_image(const std::filesystem::path& path, ImageMode mode) {
 void write_image(const std::filesystem::path& path, const cv::Mat& image) {
   const std::string ext = lowercase_extension(path);
   if (!is_image_file(path)) throw DataError("cannot write '" + path.string() + "': unsupported image extension");
+  if (is_dicom_file(path)) {
+    throw DataError("cannot write '" + path.string() + "': segkit reads DICOM but does not write it");
+  }
   if (image.empty()) throw DataError("cannot write '" + path.string() + "': empty image");
-  cv::Mat bgr = image;
-  if (image.channels() == 3) cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);
+  // A copy of the header would share the caller's pixels, and cvtColor would then swap them in place.
+  cv::Mat bgr;
+  if (image.channels() == 3) {
+    cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);
+  } else {
+    bgr = image;
+  }
   std::vector<uint8_t> encoded;
   bool ok = false;
   try {
@@ -59,7 +78,8 @@ void write_image(const std::filesystem::path& path, const cv::Mat& image) {
 
 bool is_image_file(const std::filesystem::path& path) {
   const std::string ext = lowercase_extension(path);
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff" || ext == ".bmp";
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff" || ext == ".bmp" ||
+         is_dicom_file(path);
 }
 
 }  // namespace segkit::io

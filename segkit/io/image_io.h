@@ -1,7 +1,8 @@
 #pragma once
 // Reading and writing images for datasets and predictions, with errors that name the file.
 // Colour images come back RGB (albumentations' convention; OpenCV decodes BGR), 8- or 16-bit as
-// stored; greyscale stays 1 channel.
+// stored; greyscale stays 1 channel. DICOM (.dcm, .dicom) goes through read_dicom (dicom.h): 8-bit,
+// rescaled and windowed.
 //
 //   cv::Mat image = segkit::io::read_image("train/0002cc93b.jpg");          // RGB, CV_8UC3
 //   cv::Mat mask = segkit::io::read_image("masks/a.png", ImageMode::kGray); // CV_8UC1
@@ -24,10 +25,10 @@ enum class ImageMode {
 cv::Mat read_image(const std::filesystem::path& path, ImageMode mode = ImageMode::kAsStored);
 
 /// Encodes by extension (.png, .jpg, .tif, .bmp) and writes atomically (temp file + rename). Images
-/// with 3 channels are taken as RGB. DataError for an unsupported extension or depth.
+/// with 3 channels are taken as RGB. DataError for an unsupported extension (DICOM included) or depth.
 void write_image(const std::filesystem::path& path, const cv::Mat& image);
 
-/// The image file extensions datasets look for: .png .jpg .jpeg .tif .tiff .bmp (any case).
+/// The image file extensions datasets look for: .png .jpg .jpeg .tif .tiff .bmp .dcm .dicom (any case).
 bool is_image_file(const std::filesystem::path& path);
 
 }  // namespace segkit::io

@@ -72,7 +72,7 @@ size_t DataLoader::batches_per_epoch() const {
   return options_.drop_last ? n / size : (n + size - 1) / size;
 }
 
-void DataLoader::start_epoch(uint64_t epoch) {
+void DataLoader::start_epoch(uint64_t epoch, size_t first_batch) {
   stop();
   epoch_number_ = epoch;
   order_ = options_.sample_weights.empty()
@@ -81,6 +81,7 @@ void DataLoader::start_epoch(uint64_t epoch) {
   epoch_ = std::make_unique<Epoch>();
   epoch_->batches = batches_per_epoch();
   epoch_->window = static_cast<size_t>(std::max(options_.prefetch, options_.workers));
+  epoch_->next_claim = epoch_->next_take = std::min(first_batch, epoch_->batches);
   for (int w = 0; w < options_.workers; ++w) {
     epoch_->workers.emplace_back([this, state = epoch_.get()] { work(*state); });
   }

@@ -59,8 +59,9 @@ class DataLoader {
   size_t batches_per_epoch() const;
   const data::Dataset& dataset() const { return *dataset_; }
 
-  /// Begins `epoch` (stopping an unfinished one) and starts the workers.
-  void start_epoch(uint64_t epoch);
+  /// Begins `epoch` at batch `first_batch` (stopping an unfinished epoch) and starts the workers.
+  /// A resumed run starts mid-epoch and gets exactly the batches the interrupted run would have.
+  void start_epoch(uint64_t epoch, size_t first_batch = 0);
   /// The epoch's next batch, or nullopt when the epoch is over.
   std::optional<Batch> next();
 

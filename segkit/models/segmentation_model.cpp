@@ -80,13 +80,20 @@ void set_norm_mode(torch::nn::Module& root, bool training) {
 }  // namespace
 
 void SegmentationModelImpl::freeze_encoder() {
-  for (auto& parameter : encoder_->parameters()) parameter.set_requires_grad(false);
+  for (auto& parameter : encoder_->parameters()) {
+    parameter.set_requires_grad(false);
+    // LibTorch's zero_grad() zeroes instead of unsetting: a kept gradient would let Adam's momentum
+    // and weight decay keep moving "frozen" weights. Optimisers skip undefined gradients.
+    parameter.mutable_grad() = torch::Tensor();
+  }
+  nn::set_batchnorms_frozen(*encoder_, true);
   set_norm_mode(*encoder_, false);
   encoder_frozen_ = true;
 }
 
 void SegmentationModelImpl::unfreeze_encoder() {
   for (auto& parameter : encoder_->parameters()) parameter.set_requires_grad(true);
+  nn::set_batchnorms_frozen(*encoder_, false);
   set_norm_mode(*encoder_, is_training());
   encoder_frozen_ = false;
 }

@@ -55,6 +55,13 @@ torch::Tensor BatchNorm2dImpl::forward(const torch::Tensor& x) {
                            at::globalContext().userEnabledCuDNN());
 }
 
+void BatchNorm2dImpl::set_frozen(bool frozen) {
+  frozen_ = frozen;
+  if (frozen_) torch::nn::Module::train(false);
+}
+
+void BatchNorm2dImpl::train(bool on) { torch::nn::Module::train(on && !frozen_); }
+
 void BatchNorm2dImpl::fold_into(torch::nn::Conv2dImpl& conv) {
   if (folded_) return;
   if (conv.options.out_channels() != options.num_features() || !running_mean.defined()) {
@@ -87,6 +94,18 @@ void BatchNorm2dImpl::fold_into(torch::nn::Conv2dImpl& conv) {
 }  // namespace segkit::nn
 
 namespace segkit::nn {
+
+int set_batchnorms_frozen(torch::nn::Module& root, bool frozen) {
+  int changed = 0;
+  for (const auto& module : root.modules(/*include_self=*/true)) {
+    auto* norm = module->as<BatchNorm2dImpl>();
+    if (norm == nullptr) continue;
+    norm->set_frozen(frozen);
+    if (!frozen) norm->train(root.is_training());
+    ++changed;
+  }
+  return changed;
+}
 
 int fold_batchnorms(torch::nn::Module& root) {
   int folded = 0;

@@ -25,17 +25,29 @@ class BatchNorm2dImpl : public torch::nn::Cloneable<BatchNorm2dImpl> {
   void fold_into(torch::nn::Conv2dImpl& conv);
   bool folded() const { return folded_; }
 
+  /// A frozen layer stays in eval mode whatever train() is called with, so its running statistics
+  /// stay fixed while the rest of the model trains (SMP's freeze_encoder). Unfreezing leaves the mode
+  /// as it is; the caller sets it (train/batchnorm_control.h does).
+  void set_frozen(bool frozen);
+  bool frozen() const { return frozen_; }
+  void train(bool on = true) override;
+
   torch::nn::BatchNormOptions options;
   torch::Tensor weight, bias, running_mean, running_var, num_batches_tracked;
 
  private:
   bool folded_ = false;
+  bool frozen_ = false;
 };
 TORCH_MODULE(BatchNorm2d);
 
 }  // namespace segkit::nn
 
 namespace segkit::nn {
+
+/// Freezes (or unfreezes) every segkit BatchNorm2d inside `root`; unfrozen layers take root's mode.
+/// Returns how many layers it changed.
+int set_batchnorms_frozen(torch::nn::Module& root, bool frozen);
 
 /// Folds every segkit BatchNorm2d registered directly after a Conv2d with matching channels (module
 /// registration order = data flow in every segkit model) into that conv. Returns how many were folded.

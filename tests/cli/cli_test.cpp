@@ -169,5 +169,29 @@ TEST(Cli, ModelsShowPrintsTheStateDictInPythonOrder) {
   EXPECT_TRUE(contains(typo.err, "decoder_channels")) << typo.err;
 }
 
+TEST(Cli, SynthWritesADatasetThatConfigsInclude) {
+  test::TempDir dir;
+  const std::string out = (dir / "steel").string();
+  auto result = run_segkit("synth --kind steel --count 3 --size 64x256 --seed 5 '" + out + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "class 1: ")) << result.out;
+  EXPECT_TRUE(contains(result.out, "class 4: ")) << result.out;
+  EXPECT_EQ(read_file(dir / "steel/train.csv").rfind("ImageId,ClassId,EncodedPixels\n", 0), 0u);
+  test::write_text(dir / "steel/run.yaml", "include: data.yaml\nfolds: {k: 3, method: kfold}\n");
+  auto folds = run_segkit("folds '" + (dir / "steel/run.yaml").string() + "'");
+  EXPECT_EQ(folds.exit_code, 0) << folds.err;
+  EXPECT_TRUE(contains(folds.out, "fold 2: 1 images")) << folds.out;
+
+  auto again = run_segkit("synth --kind steel --count 3 '" + out + "'");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(contains(again.err, "--force")) << again.err;
+  EXPECT_EQ(run_segkit("synth --kind steel --count 3 --force '" + out + "'").exit_code, 0);
+
+  auto typo = run_segkit("synth --kind stel '" + (dir / "other").string() + "'");
+  EXPECT_NE(typo.exit_code, 0);
+  EXPECT_TRUE(contains(typo.err, "did you mean 'steel'")) << typo.err;
+  EXPECT_EQ(run_segkit("synth --kind steel --size 64by256 '" + (dir / "other").string() + "'").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace segkit

@@ -7,6 +7,7 @@
 #include "segkit/data/data.h"
 #include "segkit/io/csv.h"
 #include "segkit/io/image_io.h"
+#include "tests/support/dicom_writer.h"
 #include "tests/support/test_support.h"
 
 namespace segkit::data {
@@ -237,6 +238,38 @@ TEST(LabelMeDataset, Base64AndShapes) {
   const Sample sample = LabelMeDataset({dir.path(), {"box"}}).get(0);
   EXPECT_EQ(foreground(sample.mask), 16);  // 4x4, outline included
   EXPECT_EQ(sample.id, "x.png");
+}
+
+// SIIM-ACR's layout: DICOMs named by UID (dots included), a relative-RLE CSV naming them without extension.
+TEST(RleCsvDataset, SiimDicomImagesThroughImageExtension) {
+  test::TempDir dir;
+  const std::string uid = "1.2.276.0.7230010.3.1.4.8323329.1000.1517875165.878027";
+  test::DicomSpec spec;
+  spec.rows = 4;
+  spec.cols = 4;
+  spec.type = gdcm::PixelFormat::UINT8;
+  std::vector<uint8_t> stored(16);
+  for (size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i * 10);  // 0..150
+  std::filesystem::create_directories(dir / "dicom");
+  test::write_dicom(dir / "dicom" / (uid + ".dcm"), spec, stored);
+  test::write_text(dir / "train-rle.csv", "ImageId, EncodedPixels\n" + uid + ", 5 3\n");
+
+  auto dataset = build_dataset({{"format", "rle_csv"}, {"csv", "train-rle.csv"}, {"image_dir", "dicom"},
+                                {"classes", {"pneumothorax"}}, {"encoding", "siim"}, {"image_extension", ".dcm"}},
+                               dir.path());
+  ASSERT_EQ(dataset->size(), 1u);
+  const Sample sample = dataset->get(0);
+  EXPECT_EQ(sample.id, uid);
+  ASSERT_EQ(sample.image.type(), CV_8UC1);  // grey stays grey, as SIIM's PNG conversions do
+  // No window tags: 0..150 stretched to 0..255, i.e. 17 per step.
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(sample.image.at<uint8_t>(i / 4, i % 4), 17 * i) << i;
+  // "5 3" column-major on 4 rows: pixels 5, 6, 7 are column 1, rows 1 to 3.
+  EXPECT_EQ(foreground(sample.mask), 3);
+  for (int y = 1; y < 4; ++y) EXPECT_EQ(sample.mask.at<uint8_t>(y, 1), 1) << y;
+
+  ImageFolderDataset folder(dir / "dicom");
+  ASSERT_EQ(folder.size(), 1u);
+  EXPECT_EQ(folder.get(0).image.type(), CV_8UC1);
 }
 
 TEST(ImageFolderDataset, ListsImagesWithoutMasks) {

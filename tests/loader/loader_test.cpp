@@ -132,6 +132,16 @@ TEST(DataLoader, BatchesAreIdenticalForAnyNumberOfWorkers) {
       EXPECT_TRUE(torch::equal(batches[b].masks, reference[b].masks)) << workers << " workers";
     }
   }
+  // Starting mid-epoch (a resumed run) gives the rest of the same epoch.
+  options.workers = 2;
+  DataLoader resumed(dataset, augmentation(), options);
+  resumed.start_epoch(2, /*first_batch=*/4);
+  for (size_t b = 4; b < reference.size(); ++b) {
+    auto batch = resumed.next();
+    ASSERT_TRUE(batch.has_value());
+    EXPECT_TRUE(torch::equal(batch->images, reference[b].images)) << "batch " << b;
+  }
+  EXPECT_FALSE(resumed.next().has_value());
   // A different epoch augments differently.
   const auto other = run_epoch(serial, 3);
   EXPECT_FALSE(torch::equal(other[0].images, reference[0].images));

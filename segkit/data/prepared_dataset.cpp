@@ -1,0 +1,171 @@
+#include "segkit/data/prepared_dataset.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/core/strings.h"
+#include "segkit/io/image_io.h"
+
+namespace segkit::data {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kIndexFile = "prepared.json";
+constexpr int kMaxClasses = 16;
+
+int interpolation_flag(const std::string& name) {
+  static const std::vector<std::pair<std::string, int>> kFlags = {
+      {"nearest", cv::INTER_NEAREST}, {"linear", cv::INTER_LINEAR}, {"cubic", cv::INTER_CUBIC},
+      {"area", cv::INTER_AREA},       {"lanczos", cv::INTER_LANCZOS4}};
+  std::vector<std::string> names;
+  for (const auto& [known, flag] : kFlags) {
+    if (known == name) return flag;
+    names.push_back(known);
+  }
+  throw ConfigError("interpolation '" + name + "' is unknown" + did_you_mean(name, names) +
+                    "; valid: " + join(names, ", "));
+}
+
+std::string file_name(size_t index) { return fmt::format("{:06d}.png", index); }
+
+// K 0/1 channels -> one grey image whose bit k is class k.
+cv::Mat pack_mask(const cv::Mat& mask) {
+  const int depth = mask.channels() <= 8 ? CV_8U : CV_16U;
+  cv::Mat packed = cv::Mat::zeros(mask.size(), depth);
+  std::vector<cv::Mat> planes;
+  cv::split(mask, planes);
+  for (size_t k = 0; k < planes.size(); ++k) {
+    cv::Mat bit;
+    planes[k].convertTo(bit, depth, static_cast<double>(1 << k));
+    packed |= bit;
+  }
+  return packed;
+}
+
+cv::Mat unpack_mask(const cv::Mat& packed, int classes) {
+  std::vector<cv::Mat> planes(classes);
+  for (int k = 0; k < classes; ++k) {
+    cv::Mat bit = (packed & cv::Scalar(1 << k)) != 0;  // 0 or 255, CV_8U
+    planes[k] = bit / 255;
+  }
+  cv::Mat mask;
+  cv::merge(planes, mask);
+  return mask;
+}
+
+// Runs body(i) for i in [0, n) on `threads` threads; the first exception stops the others and is
+// rethrown.
+void parallel_indices(size_t n, int threads, const std::function<void(size_t)>& body) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    for (size_t i = next++; i < n && !failed; i = next++) {
+      try {
+        body(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!failed.exchange(true)) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const int count = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int t = 0; t < count; ++t) pool.emplace_back(work);
+  for (auto& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
+size_t prepare_dataset(const Dataset& source, const fs::path& dir, const PrepareOptions& options) {
+  if (options.height < 0 || options.width < 0 || (options.height == 0) != (options.width == 0)) {
+    throw ConfigError(fmt::format("prepare size must be HxW with both > 0 (or both 0 to keep the size), got {}x{}",
+                                  options.height, options.width));
+  }
+  if (source.class_names().size() > kMaxClasses) {
+    throw DataError(fmt::format("prepare supports at most {} classes, the dataset has {}", kMaxClasses,
+                                source.class_names().size()));
+  }
+  const int interpolation = interpolation_flag(options.interpolation);
+  fs::create_directories(dir / "images");
+  fs::create_directories(dir / "masks");
+  fs::remove(dir / kIndexFile);  // the folder is incomplete until the new index is written
+
+  std::vector<char> labelled(source.size(), 0);
+  parallel_indices(source.size(), options.threads, [&](size_t i) {
+    Sample sample = source.get(i);
+    const bool resize = options.height > 0 && sample.image.size() != cv::Size(options.width, options.height);
+    if (resize) cv::resize(sample.image, sample.image, {options.width, options.height}, 0, 0, interpolation);
+    io::write_image(dir / "images" / file_name(i), sample.image);
+    if (!sample.has_mask()) return;
+    labelled[i] = 1;
+    if (resize) {
+      // cv::resize handles at most 4 channels with nearest-neighbour; packing first makes it one.
+      cv::Mat packed = pack_mask(sample.mask);
+      cv::resize(packed, packed, {options.width, options.height}, 0, 0, cv::INTER_NEAREST);
+      io::write_image(dir / "masks" / file_name(i), packed);
+    } else {
+      io::write_image(dir / "masks" / file_name(i), pack_mask(sample.mask));
+    }
+  });
+
+  nlohmann::ordered_json index;
+  index["height"] = options.height;
+  index["width"] = options.width;
+  index["interpolation"] = options.interpolation;
+  index["classes"] = source.class_names();
+  index["samples"] = nlohmann::json::array();
+  for (size_t i = 0; i < source.size(); ++i) {
+    index["samples"].push_back({{"id", source.id(i)}, {"labelled", labelled[i] != 0}});
+  }
+  write_file_atomic(dir / kIndexFile, index.dump(1));
+  return source.size();
+}
+
+PreparedDataset::PreparedDataset(const fs::path& dir) : dir_(dir) {
+  const fs::path index_path = dir / kIndexFile;
+  if (!fs::exists(index_path)) {
+    throw DataError(fmt::format("{} holds no prepared dataset (no {}; an interrupted `segkit prepare` "
+                                "leaves none): run `segkit prepare` again",
+                                dir.string(), kIndexFile));
+  }
+  try {
+    const auto index = nlohmann::json::parse(read_file(index_path));
+    classes_ = index.at("classes").get<std::vector<std::string>>();
+    for (const auto& entry : index.at("samples")) {
+      ids_.push_back(entry.at("id").get<std::string>());
+      labelled_.push_back(entry.at("labelled").get<bool>());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(fmt::format("{}: not a valid prepared-dataset index: {}", index_path.string(), e.what()));
+  }
+}
+
+Sample PreparedDataset::get(size_t index) const {
+  Sample sample;
+  sample.id = ids_.at(index);
+  sample.image = io::read_image(dir_ / "images" / file_name(index));
+  if (labelled_[index]) {
+    const cv::Mat packed = io::read_image(dir_ / "masks" / file_name(index));
+    if (packed.size() != sample.image.size()) {
+      throw DataError(fmt::format("{}: mask size differs from its image", (dir_ / "masks" / file_name(index)).string()));
+    }
+    sample.mask = unpack_mask(packed, static_cast<int>(classes_.size()));
+  }
+  return sample;
+}
+
+}  // namespace segkit::data

@@ -1,0 +1,100 @@
+#include "segkit/train/epoch_metrics.h"
+
+#include <torch/torch.h>
+
+#include "segkit/metrics/classification.h"
+#include "segkit/metrics/kaggle_dice.h"
+#include "segkit/metrics/scores.h"
+
+namespace segkit::train {
+namespace {
+
+metrics::StatsOptions stats_options(double threshold) {
+  metrics::StatsOptions options;
+  options.threshold = threshold;
+  options.strict = true;
+  return options;
+}
+
+config::json per_class(const std::vector<std::string>& names, const torch::Tensor& values) {
+  config::json out = config::json::object();
+  const auto cpu = values.to(torch::kFloat64);
+  for (size_t k = 0; k < names.size(); ++k) out[names[k]] = cpu[static_cast<int64_t>(k)].item<double>();
+  return out;
+}
+
+}  // namespace
+
+EpochMetrics::EpochMetrics(std::vector<std::string> class_names, double threshold)
+    : class_names_(std::move(class_names)), stats_(metrics::Mode::kMultilabel, stats_options(threshold)) {}
+
+void EpochMetrics::add(const torch::Tensor& mask_logits, const torch::Tensor& masks, double loss,
+                       const torch::Tensor& label_logits, const torch::Tensor& labels) {
+  torch::NoGradGuard no_grad;
+  loss_.add(loss, mask_logits.size(0));
+  stats_.add(torch::sigmoid(mask_logits.detach()).to(torch::kCPU), masks.to(torch::kCPU));
+  if (label_logits.defined() && labels.defined()) {
+    classification_.add(torch::sigmoid(label_logits.detach()).to(torch::kCPU), labels.to(torch::kCPU));
+  }
+}
+
+config::json EpochMetrics::summary() const {
+  config::json out = config::json::object();
+  out["loss"] = loss_.count() > 0 ? config::json(loss_.value()) : config::json(nullptr);
+  if (skipped_ > 0) out["skipped_batches"] = skipped_;
+  if (stats_.images() == 0) return out;
+  const auto& stats = stats_.stats();
+  const auto dice = metrics::kaggle_dice(stats);
+  out["dice"] = dice.mean;
+  out["dice_per_class"] = per_class(class_names_, dice.per_image_class.mean(0));
+  out["iou"] = metrics::iou_score(stats, {metrics::Reduction::kMicro}).item<double>();
+  // Per class: pool the pixels of every image (micro over images), as the IoU above does overall.
+  const auto tp = stats.tp.sum(0).to(torch::kFloat64);
+  const auto union_ = (stats.tp + stats.fp + stats.fn).sum(0).to(torch::kFloat64);
+  out["iou_per_class"] = per_class(class_names_, torch::where(union_ > 0, tp / union_, torch::ones_like(tp)));
+  const auto pos_neg = metrics::pos_neg_dice(stats);
+  if (pos_neg.pos_mean) out["dice_pos"] = *pos_neg.pos_mean;
+  if (pos_neg.neg_mean) out["dice_neg"] = *pos_neg.neg_mean;
+  if (classification_.samples() > 0) {
+    out["cls_accuracy"] = classification_.accuracy();
+    try {
+      out["cls_auc"] = classification_.auc();
+    } catch (const std::exception&) {
+      // AUC is undefined when every image has (or lacks) the class; the log leaves it out.
+    }
+  }
+  return out;
+}
+
+void EpochMetrics::save(torch::serialize::OutputArchive& archive) const {
+  archive.write("loss_sum", torch::tensor(loss_.value() * static_cast<double>(loss_.count()), torch::kFloat64));
+  archive.write("loss_count", torch::tensor(loss_.count(), torch::kInt64));
+  archive.write("skipped", torch::tensor(skipped_, torch::kInt64));
+  const auto& stats = stats_.stats();
+  if (stats.images() == 0) return;
+  archive.write("tp", stats.tp);
+  archive.write("fp", stats.fp);
+  archive.write("fn", stats.fn);
+  archive.write("tn", stats.tn);
+}
+
+void EpochMetrics::load(torch::serialize::InputArchive& archive) {
+  torch::Tensor loss_sum, loss_count, skipped;
+  archive.read("loss_sum", loss_sum);
+  archive.read("loss_count", loss_count);
+  archive.read("skipped", skipped);
+  loss_.reset();
+  const auto count = loss_count.item<int64_t>();
+  if (count > 0) loss_.add(loss_sum.item<double>() / static_cast<double>(count), count);
+  skipped_ = skipped.item<int64_t>();
+  stats_.reset();
+  metrics::Stats stats;
+  if (archive.try_read("tp", stats.tp)) {
+    archive.read("fp", stats.fp);
+    archive.read("fn", stats.fn);
+    archive.read("tn", stats.tn);
+    stats_.add(stats);
+  }
+}
+
+}  // namespace segkit::train

@@ -1,0 +1,51 @@
+#pragma once
+// What one epoch (training or validation) reports in log.jsonl: the mean loss and the Kaggle
+// segmentation scores from confusion stats accumulated over every image seen, per class and
+// overall, plus the classification head's accuracy and AUC when the model has one.
+//
+//   {"loss": 0.31, "dice": 0.82, "dice_per_class": {"membrane": 0.78, ...}, "iou": 0.70,
+//    "iou_per_class": {...}, "dice_pos": 0.74, "dice_neg": 0.95, "cls_accuracy": 0.9, "cls_auc": 0.93}
+//
+// dice is the competitions' mean Dice over (image, class) pairs with empty/empty = 1; iou is
+// SMP's micro IoU; dice_pos / dice_neg are the seed pipelines' image-level scores. Pixels are
+// positive where the probability is > threshold (the seed pipelines' rule).
+
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+#include "segkit/config/yaml_loader.h"
+#include "segkit/metrics/classification.h"
+#include "segkit/metrics/meters.h"
+
+namespace segkit::train {
+
+class EpochMetrics {
+ public:
+  EpochMetrics(std::vector<std::string> class_names, double threshold);
+
+  /// One batch: mask logits (N, K, H, W), 0/1 masks, the batch's mean loss; optionally the
+  /// classification head's logits (N, K) and labels.
+  void add(const torch::Tensor& mask_logits, const torch::Tensor& masks, double loss,
+           const torch::Tensor& label_logits = {}, const torch::Tensor& labels = {});
+  /// A batch whose loss was not finite and was skipped (counted, not averaged).
+  void add_skipped() { ++skipped_; }
+
+  config::json summary() const;
+  int64_t images() const { return stats_.images(); }
+
+  /// Mid-epoch checkpoints keep the partial sums so a resumed epoch reports the same values.
+  void save(torch::serialize::OutputArchive& archive) const;
+  void load(torch::serialize::InputArchive& archive);
+
+ private:
+  std::vector<std::string> class_names_;
+  metrics::AverageMeter loss_;
+  metrics::StatsMeter stats_;
+  metrics::ClassificationMeter classification_;
+  int64_t skipped_ = 0;
+};
+
+}  // namespace segkit::train

@@ -1,0 +1,41 @@
+#pragma once
+// The `train:` section as the Trainer uses it. Defaults and documentation live in the config schema
+// (config/segkit_schema.cpp, docs/config.md); this struct is its typed copy.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "segkit/config/config_loader.h"
+
+namespace segkit::train {
+
+struct TrainOptions {
+  int epochs = 10;
+  int batch_size = 8;
+  int val_batch_size = 0;
+  int workers = 2;
+  int steps_per_epoch = 0;
+  int accumulate = 1;
+  double clip_grad_norm = 0.0;
+  std::string monitor = "val.dice";
+  bool monitor_maximizes = true;
+  int early_stopping = 0;
+  int checkpoint_every = 0;
+  int freeze_encoder_epochs = 0;
+  std::optional<double> unfreeze_encoder_lr{};
+  std::optional<double> bn_momentum{};
+  double ema_decay = 0.0;
+  bool skip_nan_batches = false;
+  double cls_loss_weight = 0.2;
+  double threshold = 0.5;
+  std::optional<double> positive_fraction{};
+  int report_examples = 8;
+  uint64_t seed = 42;
+  std::string device = "cpu";
+};
+
+/// Reads `train.*`, `seed` and `device` from a config resolved against segkit_schema().
+TrainOptions read_train_options(const config::Config& config);
+
+}  // namespace segkit::train

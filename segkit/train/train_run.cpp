@@ -1,0 +1,161 @@
+#include "segkit/train/train_run.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/core/logging.h"
+#include "segkit/data/dataset_factory.h"
+#include "segkit/data/folds.h"
+#include "segkit/loader/data_loader.h"
+#include "segkit/loader/sampler.h"
+#include "segkit/losses/loss_registry.h"
+#include "segkit/models/hub_format.h"
+#include "segkit/models/model_registry.h"
+#include "segkit/nn/runtime.h"
+#include "segkit/nn/tensor_io.h"
+#include "segkit/transforms/transform_registry.h"
+#include "segkit/train/trainer.h"
+
+namespace segkit::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// model.classes follows the dataset unless the config states it; a stated count that disagrees
+// with the dataset is an error rather than a silently wrong head.
+config::json model_section(const config::Config& config, const data::Dataset& dataset) {
+  config::json section = config.at("model");
+  const auto classes = static_cast<int64_t>(dataset.class_names().size());
+  if (config.locations().count("model.classes") == 0) {
+    section["classes"] = classes;
+  } else if (section["classes"].get<int64_t>() != classes) {
+    throw ConfigError(fmt::format("{}model.classes is {} but the dataset has {} classes ({})", config.where("model.classes"),
+                                  section["classes"].get<int64_t>(), classes, fmt::join(dataset.class_names(), ", ")));
+  }
+  return section;
+}
+
+loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size, bool training) {
+  loader::LoaderOptions out;
+  out.batch_size = batch_size;
+  out.workers = options.workers;
+  out.shuffle = training;
+  out.seed = options.seed;
+  return out;
+}
+
+// Probabilities of the best model on its validation fold, uint8 (p * 255, rounded) per class,
+// beside the 0/1 truth: what `segkit tune` searches thresholds on.
+void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_loader, const std::string& device,
+                      const fs::path& file) {
+  model->to(torch::Device(device));
+  model->eval();
+  torch::NoGradGuard no_grad;
+  nn::NamedTensors tensors;
+  val_loader.start_epoch(0);
+  while (auto batch = val_loader.next()) {
+    const auto probabilities = torch::sigmoid(model->forward(batch->images.to(torch::Device(device)))).to(torch::kCPU);
+    const auto bytes = (probabilities * 255.0).round().to(torch::kUInt8);
+    for (int64_t i = 0; i < batch->size(); ++i) {
+      tensors.emplace_back("probabilities/" + batch->ids[i], bytes[i]);
+      tensors.emplace_back("masks/" + batch->ids[i], batch->masks[i].to(torch::kUInt8));
+    }
+  }
+  nn::save_safetensors(file, tensors, {{"format", "segkit-oof-v1"}});
+}
+
+FoldResult train_fold(const config::Config& config, int fold, const RunRequest& request,
+                      const data::DatasetPtr& dataset, const std::vector<int>& folds) {
+  const TrainOptions options = read_train_options(config);
+  std::vector<size_t> train_indices, val_indices;
+  for (size_t i = 0; i < folds.size(); ++i) (folds[i] == fold ? val_indices : train_indices).push_back(i);
+  if (val_indices.empty() || train_indices.empty()) {
+    throw ConfigError(fmt::format("fold {} leaves {} training and {} validation images; check folds.k and {}", fold,
+                                  train_indices.size(), val_indices.size(), config.get<std::string>("folds.file")));
+  }
+  auto train_options = loader_options(options, options.batch_size, true);
+  train_options.drop_last = train_indices.size() > static_cast<size_t>(options.batch_size);
+  if (options.positive_fraction) {
+    std::vector<bool> positive;
+    for (size_t index : train_indices) {
+      const auto present = dataset->classes_present(index);
+      positive.push_back(std::any_of(present.begin(), present.end(), [](bool flag) { return flag; }));
+    }
+    train_options.sample_weights = loader::positive_share_weights(positive, *options.positive_fraction);
+  }
+  loader::DataLoader train_loader(dataset, transforms::build_pipeline(config.at("augment.train"), "augment.train"),
+                                  train_options, train_indices);
+  const int val_batch = options.val_batch_size > 0 ? options.val_batch_size : options.batch_size;
+  loader::DataLoader val_loader(dataset, transforms::build_pipeline(config.at("augment.val"), "augment.val"),
+                                loader_options(options, val_batch, false), val_indices);
+
+  torch::manual_seed(options.seed + static_cast<uint64_t>(fold));
+  const size_t batches = options.steps_per_epoch > 0
+                             ? std::min<size_t>(options.steps_per_epoch, train_loader.batches_per_epoch())
+                             : train_loader.batches_per_epoch();
+  auto parts = build_trainer_parts(config, *dataset, static_cast<int64_t>((batches + options.accumulate - 1) / options.accumulate));
+
+  FoldResult result;
+  result.fold = fold;
+  result.dir = request.run_dir / fmt::format("fold{}", fold);
+  log::info("fold {}: {} training, {} validation images -> {}", fold, train_indices.size(), val_indices.size(),
+            result.dir.string());
+  Trainer trainer(std::move(parts), options, result.dir, dataset->class_names());
+  trainer.set_config_text(config.to_yaml());
+  result.state = trainer.fit(train_loader, val_loader, request.resume);
+
+  auto best = models::from_pretrained(result.dir / "best");
+  save_out_of_fold(best, val_loader, nn::resolve_device(options.device), result.dir / "oof.safetensors");
+  return result;
+}
+
+}  // namespace
+
+TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset& dataset, int64_t steps_per_epoch) {
+  TrainerParts parts;
+  parts.model = models::create_model(model_section(config, dataset));
+  const auto& loss_section = config.at("loss");
+  parts.loss = losses::build_loss(loss_section);
+  parts.multiclass_target = loss_section.is_object() && loss_section.value("mode", "") == "multiclass";
+  parts.optimizer = build_optimizer(parts.model, config.at("optimizer"));
+  parts.group_names = param_group_names(parts.model, config.at("optimizer"));
+  parts.scheduler = build_scheduler(*parts.optimizer, config.at("scheduler"), steps_per_epoch,
+                                    config.get<int>("train.epochs"), config.get<std::string>("train.monitor_mode") == "max");
+  return parts;
+}
+
+std::vector<int> all_folds(const config::Config& config) {
+  std::vector<int> folds(static_cast<size_t>(config.get<int>("folds.k")));
+  for (size_t k = 0; k < folds.size(); ++k) folds[k] = static_cast<int>(k);
+  return folds;
+}
+
+std::vector<FoldResult> train_from_config(const config::Config& config, const fs::path& config_dir,
+                                          const RunRequest& request) {
+  const auto dataset = data::build_dataset(config.at("data"), config_dir);
+  const auto folds = data::load_or_create_folds(*dataset, config_dir / config.get<std::string>("folds.file"),
+                                                config.get<int>("folds.k"), config.get<std::string>("folds.method"),
+                                                config.get<uint64_t>("seed"));
+  fs::create_directories(request.run_dir);
+  write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
+
+  const std::vector<int> chosen = request.folds.empty() ? std::vector<int>{config.get<int>("train.fold")} : request.folds;
+  std::vector<FoldResult> results;
+  config::json summary = config::json::array();
+  for (int fold : chosen) {
+    results.push_back(train_fold(config, fold, request, dataset, folds));
+    const auto& state = results.back().state;
+    summary.push_back({{"fold", fold},
+                       {"best_epoch", state.best_epoch},
+                       {"best", state.best ? config::json(*state.best) : config::json(nullptr)},
+                       {"monitor", config.get<std::string>("train.monitor")}});
+  }
+  write_file_atomic(request.run_dir / "cv.json", summary.dump(2));
+  return results;
+}
+
+}  // namespace segkit::train

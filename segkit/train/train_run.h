@@ -1,0 +1,50 @@
+#pragma once
+// `segkit train` as a library call: everything a config describes (dataset, folds, augmentation,
+// model, loss, optimiser, schedule, training loop), trained fold by fold into a run directory:
+//
+//   RUN_DIR/config.yaml            the resolved config (defaults filled in)
+//   RUN_DIR/fold<k>/               one Trainer run per fold (trainer.h: last.pt, best/, logs, report)
+//   RUN_DIR/fold<k>/oof.safetensors  the best model's probabilities on its validation fold
+//   RUN_DIR/cv.json                each trained fold's best epoch and monitored value
+//
+//   auto config = segkit::config::load_config("configs/isbi_unet.yaml", {}, segkit::config::segkit_schema());
+//   segkit::train::RunRequest request;
+//   request.run_dir = "runs/isbi"; request.folds = {0};
+//   auto results = segkit::train::train_from_config(config, "configs", request);
+
+#include <filesystem>
+#include <vector>
+
+#include "segkit/config/config_loader.h"
+#include "segkit/data/dataset.h"
+#include "segkit/train/train_state.h"
+#include "segkit/train/trainer.h"
+
+namespace segkit::train {
+
+struct RunRequest {
+  std::filesystem::path run_dir;
+  /// Folds to train, in order; empty: the config's train.fold.
+  std::vector<int> folds{};
+  bool resume = false;
+};
+
+struct FoldResult {
+  int fold = 0;
+  std::filesystem::path dir;
+  TrainState state;
+};
+
+/// `config_dir` resolves the config's relative paths (data, folds file). Throws ConfigError for an
+/// inconsistent config (class counts, an empty fold) and whatever the parts throw.
+std::vector<FoldResult> train_from_config(const config::Config& config, const std::filesystem::path& config_dir,
+                                          const RunRequest& request);
+
+/// Model (model.classes follows the dataset unless stated), loss, optimiser and schedule from the
+/// config; `steps_per_epoch` counts optimiser steps (it sizes step-based schedules).
+TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset& dataset, int64_t steps_per_epoch);
+
+/// All folds of the config (0..folds.k-1), for `--folds all`.
+std::vector<int> all_folds(const config::Config& config);
+
+}  // namespace segkit::train

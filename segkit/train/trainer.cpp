@@ -1,0 +1,233 @@
+#include "segkit/train/trainer.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "segkit/core/error.h"
+#include "segkit/core/logging.h"
+#include "segkit/core/progress.h"
+#include "segkit/core/strings.h"
+#include "segkit/models/hub_format.h"
+#include "segkit/nn/runtime.h"
+#include "segkit/train/batchnorm_control.h"
+#include "segkit/train/checkpoint.h"
+#include "segkit/train/ema.h"
+#include "segkit/train/epoch_metrics.h"
+#include "segkit/train/optimizer_groups.h"
+#include "segkit/train/report_examples.h"
+#include "segkit/train/run_log.h"
+
+namespace segkit::train {
+
+// Per-fit state that the public header need not show.
+struct Trainer::Impl {
+  torch::Device device{torch::kCPU};
+  std::unique_ptr<ModelEma> ema;
+  TrainState state;
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string batch_ids(const loader::Batch& batch) {
+  return join(batch.ids, ", ");
+}
+
+std::vector<std::string> numeric_keys(const config::json& entry) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : flatten(entry)) {
+    if (value.is_number()) keys.push_back(key);
+  }
+  return keys;
+}
+
+}  // namespace
+
+Trainer::Trainer(TrainerParts parts, TrainOptions options, std::filesystem::path run_dir,
+                 std::vector<std::string> class_names)
+    : parts_(std::move(parts)), options_(std::move(options)), run_dir_(std::move(run_dir)),
+      class_names_(std::move(class_names)) {
+  if (!parts_.model || !parts_.loss || !parts_.optimizer || !parts_.scheduler) {
+    throw ConfigError("Trainer needs a model, a loss, an optimiser and a schedule");
+  }
+}
+
+Trainer::~Trainer() = default;
+
+TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume) {
+  Impl impl;
+  impl.device = torch::Device(nn::resolve_device(options_.device));
+  auto& model = *parts_.model;
+  auto& optimizer = *parts_.optimizer;
+  model.to(impl.device);
+  if (options_.bn_momentum) set_batchnorm_momentum(model, *options_.bn_momentum);
+  if (options_.ema_decay > 0) impl.ema = std::make_unique<ModelEma>(model, EmaOptions{options_.ema_decay, false});
+  std::filesystem::create_directories(run_dir_);
+
+  const auto last = run_dir_ / "last.pt";
+  const auto batches_per_epoch = static_cast<int64_t>(
+      options_.steps_per_epoch > 0 ? std::min<size_t>(options_.steps_per_epoch, train_loader.batches_per_epoch())
+                                   : train_loader.batches_per_epoch());
+  if (batches_per_epoch == 0) throw ConfigError("the training set gives no batch: fewer images than train.batch_size with drop_last");
+  EpochMetrics train_metrics(class_names_, options_.threshold);
+  CheckpointRefs refs{model, optimizer, *parts_.scheduler, impl.ema.get(), &train_metrics};
+  if (resume && std::filesystem::exists(last)) {
+    impl.state = load_checkpoint(last, refs);
+    log::info("resuming {} at epoch {}, batch {} (step {})", last.string(), impl.state.epoch + 1,
+              impl.state.batch_in_epoch, impl.state.global_step);
+    if (impl.state.finished) return impl.state;
+  }
+  TrainState& state = impl.state;
+  const bool with_labels = model.has_classification_head();
+
+  for (; state.epoch < options_.epochs; ++state.epoch) {
+    const auto epoch_start = Clock::now();
+    const bool frozen = state.epoch < options_.freeze_encoder_epochs;
+    if (state.batch_in_epoch == 0) train_metrics = EpochMetrics(class_names_, options_.threshold);
+    model.train();
+    freeze_module(model.encoder(), frozen);
+    if (!frozen && state.encoder_frozen && options_.unfreeze_encoder_lr) {
+      for (size_t group = 0; group < parts_.group_names.size(); ++group) {
+        if (starts_with(parts_.group_names[group], "encoder")) {
+          parts_.scheduler->set_base_lr(group, *options_.unfreeze_encoder_lr);
+        }
+      }
+    }
+    state.encoder_frozen = frozen;
+    train_loader.start_epoch(static_cast<uint64_t>(state.epoch), static_cast<size_t>(state.batch_in_epoch));
+    Progress bar(fmt::format("epoch {}/{}", state.epoch + 1, options_.epochs), batches_per_epoch);
+    bar.advance(state.batch_in_epoch);
+    optimizer.zero_grad();
+    while (state.batch_in_epoch < batches_per_epoch) {
+      auto batch = train_loader.next();
+      if (!batch) break;
+      const auto images = batch->images.to(impl.device);
+      const auto masks = batch->masks.to(impl.device);
+      auto output = model.forward_with_aux(images, with_labels);
+      const auto target = parts_.multiclass_target ? masks.argmax(1) : masks;
+      auto loss = parts_.loss->forward(output.masks, target);
+      if (output.labels.defined()) {
+        loss = loss + options_.cls_loss_weight *
+                          torch::binary_cross_entropy_with_logits(output.labels, batch->labels.to(impl.device));
+      }
+      const double loss_value = loss.item<double>();
+      ++state.batch_in_epoch;
+      if (!std::isfinite(loss_value)) {
+        if (!options_.skip_nan_batches) {
+          throw Error(fmt::format(
+              "epoch {}, batch {} (images {}): the loss is {}; training stopped and {} keeps the last good "
+              "state. Lower the learning rate, set train.clip_grad_norm, or set train.on_nan: skip",
+              state.epoch + 1, state.batch_in_epoch, batch_ids(*batch), loss_value, last.string()));
+        }
+        log::warn("epoch {}, batch {} (images {}): loss is {}, batch skipped", state.epoch + 1, state.batch_in_epoch,
+                  batch_ids(*batch), loss_value);
+        train_metrics.add_skipped();
+        optimizer.zero_grad();
+        bar.advance();
+        continue;
+      }
+      (loss / static_cast<double>(options_.accumulate)).backward();
+      train_metrics.add(output.masks, masks, loss_value, output.labels, batch->labels);
+
+      const bool step_now = state.batch_in_epoch % options_.accumulate == 0 || state.batch_in_epoch == batches_per_epoch;
+      if (step_now) {
+        if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), options_.clip_grad_norm);
+        optimizer.step();
+        optimizer.zero_grad();
+        parts_.scheduler->step_batch();
+        if (impl.ema) impl.ema->update(model);
+        ++state.global_step;
+        if (options_.checkpoint_every > 0 && state.global_step % options_.checkpoint_every == 0 &&
+            state.batch_in_epoch < batches_per_epoch) {
+          save_checkpoint(last, state, refs);
+        }
+        if (step_hook_) step_hook_(state);
+      }
+      bar.set_postfix(fmt::format("loss {:.4f}", loss_value));
+      bar.advance();
+    }
+    bar.finish();
+
+    // Validation (and the best model) with the EMA weights when they are kept.
+    if (impl.ema) impl.ema->swap(model);
+    EpochMetrics val_metrics(class_names_, options_.threshold);
+    std::vector<report::ReportExample> examples;
+    model.eval();
+    {
+      torch::NoGradGuard no_grad;
+      val_loader.start_epoch(0);
+      while (auto batch = val_loader.next()) {
+        const auto images = batch->images.to(impl.device);
+        const auto masks = batch->masks.to(impl.device);
+        auto output = model.forward_with_aux(images, with_labels);
+        auto loss = parts_.loss->forward(output.masks, parts_.multiclass_target ? masks.argmax(1) : masks);
+        if (output.labels.defined()) {
+          loss = loss + options_.cls_loss_weight *
+                            torch::binary_cross_entropy_with_logits(output.labels, batch->labels.to(impl.device));
+        }
+        val_metrics.add(output.masks, masks, loss.item<double>(), output.labels, batch->labels);
+        add_report_examples(*batch, output.masks.to(torch::kCPU), options_.threshold,
+                            static_cast<size_t>(options_.report_examples), examples);
+      }
+    }
+
+    config::json entry;
+    entry["epoch"] = state.epoch + 1;
+    entry["step"] = state.global_step;
+    entry["time_s"] = seconds_since(epoch_start);
+    entry["lr"] = config::json::object();
+    for (size_t group = 0; group < parts_.group_names.size(); ++group) {
+      entry["lr"][parts_.group_names[group]] = group_lr(optimizer, group);
+    }
+    entry["train"] = train_metrics.summary();
+    entry["val"] = val_metrics.summary();
+    const auto monitored = lookup_number(entry, options_.monitor);
+    if (!monitored) {
+      throw ConfigError(fmt::format("train.monitor: '{}' is not a number in the epoch log; it has: {}", options_.monitor,
+                                    join(numeric_keys(entry), ", ")));
+    }
+    const bool improved = !state.best || (options_.monitor_maximizes ? *monitored > *state.best : *monitored < *state.best);
+    if (improved) {
+      state.best = *monitored;
+      state.best_epoch = state.epoch + 1;
+      state.epochs_since_best = 0;
+      models::save_pretrained(model, run_dir_ / "best");
+    } else {
+      ++state.epochs_since_best;
+    }
+    if (impl.ema) impl.ema->swap(model);
+    entry["best"] = improved;
+    parts_.scheduler->step_epoch(*monitored);
+    state.history.push_back(entry);
+    state.batch_in_epoch = 0;
+    const bool stop_early = options_.early_stopping > 0 && state.epochs_since_best >= options_.early_stopping;
+    if (state.epoch + 1 == options_.epochs || stop_early) state.finished = true;
+
+    // The state on disk describes the next epoch, so a kill after this point resumes there.
+    TrainState saved = state;
+    ++saved.epoch;
+    save_checkpoint(last, saved, refs);
+    write_run_logs(run_dir_, state.history);
+    write_report_now(run_dir_, class_names_, options_.monitor, config_text_, examples);
+    log::info("epoch {}: train loss {:.4f}, val loss {:.4f}, {} {:.4f}{}", state.epoch + 1,
+              lookup_number(entry, "train.loss").value_or(NAN), lookup_number(entry, "val.loss").value_or(NAN),
+              options_.monitor, *monitored, improved ? " (best)" : "");
+    if (stop_early) {
+      log::info("early stopping: {} epochs without improvement of {}", state.epochs_since_best, options_.monitor);
+      ++state.epoch;
+      break;
+    }
+  }
+  state.finished = true;
+  return state;
+}
+
+}  // namespace segkit::train

@@ -1,0 +1,71 @@
+#pragma once
+// The training loop: epochs of optimiser steps over a DataLoader, validation after each epoch,
+// the best model kept by a monitored value, and a checkpoint that a killed run resumes from
+// exactly (bit-identical weights on the CPU).
+//
+//   segkit::train::Trainer trainer(std::move(parts), options, "runs/fold0", dataset->class_names());
+//   TrainState state = trainer.fit(train_loader, val_loader, /*resume=*/false);
+//
+// A run directory receives: `last.pt` (model, optimiser, schedule, EMA, RNG, progress; written
+// after every epoch and every `checkpoint_every` steps), `best/` (SMP hub layout: config.json +
+// model.safetensors, the weights of the best epoch), `log.jsonl`, `log.csv` and `report.html`.
+// A NaN/Inf loss stops the run with the epoch, batch and image ids, leaving the last good
+// checkpoint in place (or skips the batch with `on_nan: skip`).
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "segkit/loader/data_loader.h"
+#include "segkit/losses/loss.h"
+#include "segkit/models/segmentation_model.h"
+#include "segkit/train/optimizer_factory.h"
+#include "segkit/train/schedulers.h"
+#include "segkit/train/train_options.h"
+#include "segkit/train/train_state.h"
+
+namespace segkit::train {
+
+struct TrainerParts {
+  models::SegmentationModel model{nullptr};
+  losses::LossPtr loss;
+  /// The loss takes class indices (N, H, W): the argmax of the one-hot mask channels.
+  bool multiclass_target = false;
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  /// Name of each param group, in order (param_group_names()).
+  std::vector<std::string> group_names;
+  std::unique_ptr<Scheduler> scheduler;
+};
+
+class Trainer {
+ public:
+  Trainer(TrainerParts parts, TrainOptions options, std::filesystem::path run_dir,
+          std::vector<std::string> class_names);
+  ~Trainer();
+
+  /// Trains until `options.epochs` (or early stopping). With `resume`, continues from
+  /// run_dir/last.pt when it exists. Returns the final state (history, best epoch and value).
+  TrainState fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume);
+
+  /// Called after every optimiser step (after any checkpoint of that step): progress reporting,
+  /// and tests that interrupt a run by throwing from it.
+  void set_step_hook(std::function<void(const TrainState&)> hook) { step_hook_ = std::move(hook); }
+
+  /// The resolved config shown in report.html.
+  void set_config_text(std::string yaml) { config_text_ = std::move(yaml); }
+
+  models::SegmentationModel& model() { return parts_.model; }
+
+ private:
+  struct Impl;
+  TrainerParts parts_;
+  TrainOptions options_;
+  std::filesystem::path run_dir_;
+  std::vector<std::string> class_names_;
+  std::string config_text_;
+  std::function<void(const TrainState&)> step_hook_;
+};
+
+}  // namespace segkit::train

@@ -1,0 +1,204 @@
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "segkit/config/config.h"
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/data/dataset_factory.h"
+#include "segkit/data/synth.h"
+#include "segkit/nn/tensor_io.h"
+#include "segkit/train/train_run.h"
+#include "segkit/train/trainer.h"
+#include "segkit/transforms/transform_registry.h"
+#include "tests/support/test_support.h"
+
+namespace segkit::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Small steel-like data (4 classes, streaks and blobs) and a config that trains a depth-3 Unet
+// on it in seconds.
+struct SteelRun {
+  ::segkit::test::TempDir dir;
+  fs::path config_file;
+
+  explicit SteelRun(const std::string& extra = "", int count = 16) {
+    data::SynthOptions synth;
+    synth.kind = data::SynthKind::kSteel;
+    synth.count = count;
+    synth.height = 64;
+    synth.width = 128;
+    synth.empty_fraction = 0.2;
+    data::synthesize(synth, dir / "steel");
+    // data.yaml's paths are relative to the config that includes it, so the config sits beside it.
+    config_file = ::segkit::test::write_text(dir / "steel/run.yaml", fmt::format(R"(include: data.yaml
+seed: 3
+threads: 1
+model: {{arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [32, 16, 8]}}
+folds: {{k: 4, method: kfold, file: folds.csv}}
+augment:
+  train: [{{HorizontalFlip: {{p: 0.5}}}}, Normalize]
+  val: [Normalize]
+loss: {{name: bce_dice}}
+optimizer: {{name: adam, lr: 0.003}}
+train: {{epochs: 6, batch_size: 4, workers: 2, report_examples: 2}}
+{})",
+                                                                  extra));
+  }
+  config::Config config(const std::vector<std::string>& overrides = {}) const {
+    return config::load_config(config_file, overrides, config::segkit_schema());
+  }
+};
+
+torch::Tensor flat_weights(torch::nn::Module& model) {
+  std::vector<torch::Tensor> parts;
+  for (const auto& tensor : model.parameters()) parts.push_back(tensor.detach().flatten());
+  for (const auto& tensor : model.buffers()) parts.push_back(tensor.detach().flatten().to(torch::kFloat64).to(torch::kFloat32));
+  return torch::cat(parts);
+}
+
+TEST(Trainer, LearnsSyntheticSteelDefects) {
+  SteelRun run;
+  RunRequest request;
+  request.run_dir = run.dir / "run";
+  const auto results = train_from_config(run.config(), run.dir / "steel", request);
+  ASSERT_EQ(results.size(), 1u);
+  const auto& history = results[0].state.history;
+  ASSERT_EQ(history.size(), 6u);
+  const double first_loss = history.front()["train"]["loss"].get<double>();
+  const double last_loss = history.back()["train"]["loss"].get<double>();
+  EXPECT_LT(last_loss, 0.7 * first_loss) << "training loss did not fall";
+  const double first_dice = history.front()["val"]["dice"].get<double>();
+  const double best_dice = *results[0].state.best;
+  EXPECT_GT(best_dice, first_dice + 0.05) << "validation Dice did not rise";
+
+  const auto fold_dir = request.run_dir / "fold0";
+  for (const char* file : {"last.pt", "best/config.json", "best/model.safetensors", "log.jsonl", "log.csv",
+                           "report.html", "oof.safetensors"}) {
+    EXPECT_TRUE(fs::exists(fold_dir / file)) << file;
+  }
+  EXPECT_TRUE(fs::exists(request.run_dir / "config.yaml"));
+  EXPECT_TRUE(fs::exists(run.dir / "steel/folds.csv"));
+  // Out-of-fold probabilities: one uint8 (K, H, W) tensor per validation image, with its truth.
+  const auto oof = nn::load_safetensors(fold_dir / "oof.safetensors");
+  EXPECT_EQ(oof.tensors.size(), 2u * 4u);  // 16 images, 4 folds
+  for (const auto& [name, tensor] : oof.tensors) {
+    EXPECT_EQ(tensor.scalar_type(), torch::kUInt8) << name;
+    EXPECT_EQ(tensor.sizes(), (std::vector<int64_t>{4, 64, 128})) << name;
+  }
+  const auto csv = read_file(fold_dir / "log.csv");
+  EXPECT_NE(csv.find("val.dice_per_class."), std::string::npos) << csv.substr(0, 400);
+}
+
+TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) {
+  SteelRun run("", 12);
+  const auto config = run.config({"train.epochs=2", "train.checkpoint_every=2", "train.ema_decay=0.9"});
+  const auto dataset = data::build_dataset(config.at("data"), run.dir / "steel");
+  auto make_loader = [&](bool training) {
+    loader::LoaderOptions options;
+    options.batch_size = 3;
+    options.workers = training ? 2 : 0;
+    options.shuffle = training;
+    options.seed = 3;
+    return std::make_unique<loader::DataLoader>(
+        dataset, transforms::build_pipeline(config.at(training ? "augment.train" : "augment.val")), options,
+        training ? std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8} : std::vector<size_t>{9, 10, 11});
+  };
+  auto train_once = [&](const fs::path& dir, bool resume, int throw_at_step) {
+    torch::manual_seed(7);
+    auto loader = make_loader(true);
+    auto val = make_loader(false);
+    Trainer trainer(build_trainer_parts(config, *dataset, 3), read_train_options(config), dir, dataset->class_names());
+    if (throw_at_step > 0) {
+      trainer.set_step_hook([&](const TrainState& state) {
+        if (state.global_step == throw_at_step) throw std::runtime_error("killed");
+      });
+    }
+    trainer.fit(*loader, *val, resume);
+    return flat_weights(*trainer.model());
+  };
+  const auto uninterrupted = train_once(run.dir / "a", false, 0);
+  EXPECT_THROW(train_once(run.dir / "b", false, 5), std::runtime_error);  // last checkpoint: step 4
+  const auto resumed = train_once(run.dir / "b", true, 0);
+  EXPECT_TRUE(torch::equal(uninterrupted, resumed)) << "max |difference| "
+                                                   << (uninterrupted - resumed).abs().max().item<double>();
+  EXPECT_EQ(read_file(run.dir / "a/log.jsonl").size() > 0, true);
+}
+
+TEST(Trainer, AccumulatingTwoBatchesEqualsOneBatchTwiceAsLarge) {
+  SteelRun run("", 8);
+  auto train = [&](int batch_size, int accumulate) {
+    const auto config = run.config({"train.epochs=1", fmt::format("train.batch_size={}", batch_size),
+                                    fmt::format("train.accumulate={}", accumulate), "train.freeze_encoder_epochs=1", "model.decoder_use_norm=false",
+                                    "loss.name=bce", "optimizer.name=sgd", "optimizer.momentum=0", "optimizer.lr=0.5",
+                                    "augment.train=[Normalize]"});
+    // Without batch statistics (a frozen encoder keeps its BatchNorm in eval mode, the decoder has
+    // none), a mean loss over 4 images equals the mean of two 2-image halves.
+    const auto dataset = data::build_dataset(config.at("data"), run.dir / "steel");
+    torch::manual_seed(5);
+    auto parts = build_trainer_parts(config, *dataset, 1);
+    const auto initial = flat_weights(*parts.model).clone();
+    loader::LoaderOptions options;
+    options.batch_size = batch_size;
+    options.workers = 0;
+    loader::DataLoader loader(dataset, transforms::build_pipeline(config.at("augment.train")), options, {0, 1, 2, 3});
+    loader::DataLoader val(dataset, transforms::build_pipeline(config.at("augment.val")), options, {4, 5});
+    Trainer trainer(std::move(parts), read_train_options(config), run.dir / fmt::format("b{}a{}", batch_size, accumulate),
+                    dataset->class_names());
+    trainer.fit(loader, val, false);
+    return std::make_pair(initial, flat_weights(*trainer.model()));
+  };
+  const auto [initial, whole] = train(4, 1);
+  const auto accumulated = train(2, 2).second;
+  // Equal up to float summation order: far below the size of the step itself.
+  const double step = (whole - initial).abs().max().item<double>();
+  const double difference = (whole - accumulated).abs().max().item<double>();
+  EXPECT_GT(step, 1e-3);
+  EXPECT_LT(difference, 1e-3 * step) << "step " << step << ", difference " << difference;
+}
+
+TEST(Trainer, ANanLossStopsWithTheImagesAndKeepsTheLastCheckpoint) {
+  SteelRun run;
+  // A learning rate this large drives the weights to inf within a few steps.
+  RunRequest request;
+  request.run_dir = run.dir / "run";
+  try {
+    train_from_config(run.config({"optimizer.name=sgd", "optimizer.lr=1e30", "train.epochs=3"}), run.dir / "steel", request);
+    FAIL() << "a diverging run finished";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("the loss is"), std::string::npos) << message;
+    EXPECT_NE(message.find("images "), std::string::npos) << message;
+  }
+  auto config = run.config({"optimizer.name=sgd", "optimizer.lr=1e30", "train.epochs=2", "train.on_nan=skip"});
+  request.run_dir = run.dir / "skipping";
+  const auto results = train_from_config(config, run.dir / "steel", request);
+  EXPECT_GT(results[0].state.history.back()["train"].value("skipped_batches", 0), 0);
+}
+
+TEST(Trainer, ConfigErrorsNameTheKey) {
+  SteelRun run;
+  RunRequest request;
+  request.run_dir = run.dir / "run";
+  try {
+    train_from_config(run.config({"train.epochs=1", "train.monitor=val.dcie"}), run.dir / "steel", request);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("val.dice"), std::string::npos) << e.what();
+  }
+  try {
+    train_from_config(run.config({"model.classes=3"}), run.dir / "steel", request);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("the dataset has 4 classes"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(train_from_config(run.config({"train.fold=7"}), run.dir / "steel", request), ConfigError);
+}
+
+}  // namespace
+}  // namespace segkit::train
