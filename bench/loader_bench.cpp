@@ -107,7 +107,9 @@ int main() {
   std::printf("%-44s %9.1f im/s %9.1f im/s %7.2fx\n", "loader, 256x1600, batch 8 (2 workers vs 1 loop)",
               kImages / segkit_s, kImages / reference_s, reference_s / segkit_s);
   const std::string script = std::string(SEGKIT_SOURCE_DIR) + "/bench/python/loader_reference.py";
-  const std::string command = fmt::format("python3 {} {} {} 2>/dev/null", script, dir.string(), kBatch);
+  // Debian's interpreter first: python3-opencv and python3-numpy install there, not into a pyenv.
+  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  const std::string command = fmt::format("{} {} {} {} 2>/dev/null", python, script, dir.string(), kBatch);
   if (FILE* pipe = popen(command.c_str(), "r")) {
     double python_images_per_s = 0;
     if (std::fscanf(pipe, "%lf", &python_images_per_s) == 1 && python_images_per_s > 0) {

@@ -3,7 +3,7 @@
 // side by side in one picture, and the per-class Dice that its caption shows.
 //
 //   ReportExample ex{"0002cc93b", image, truth, prediction};
-//   std::string uri = png_data_uri(example_panel(ex));
+//   std::string uri = jpeg_data_uri(example_panel(ex));
 //   std::vector<double> dice = dice_per_class(ex.truth, ex.prediction);
 
 #include <opencv2/core/mat.hpp>

@@ -53,16 +53,20 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-std::string png_data_uri(const cv::Mat& image) {
+std::string jpeg_data_uri(const cv::Mat& image) {
   if (image.empty() || image.depth() != CV_8U || (image.channels() != 1 && image.channels() != 3)) {
     throw DataError("report image must be 8-bit with 1 or 3 channels, got depth " + std::to_string(image.depth()) +
                     " with " + std::to_string(image.channels()) + " channels");
   }
   cv::Mat bgr = image;
   if (image.channels() == 3) cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);  // imencode expects BGR
-  std::vector<uchar> png;
-  if (!cv::imencode(".png", bgr, png)) throw DataError("OpenCV could not encode a report image as PNG");
-  return "data:image/png;base64," + base64_encode(std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+  // JPEG, not PNG: noisy photographs (EM slices, satellite chips) barely compress losslessly, and a
+  // report with a few 512-pixel panels grew to 10 MB as PNG against ~0.5 MB as JPEG.
+  std::vector<uchar> jpeg;
+  if (!cv::imencode(".jpg", bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, 88})) {
+    throw DataError("OpenCV could not encode a report image as JPEG");
+  }
+  return "data:image/jpeg;base64," + base64_encode(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
 }
 
 std::string format_number(double value) {

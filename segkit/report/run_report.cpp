@@ -94,7 +94,7 @@ void write_examples(std::ostream& out, const ReportInfo& info, const std::vector
   }
   out << "</p>\n<div class=\"examples\">\n";
   for (const auto& ex : examples) {
-    out << "<figure><img alt=\"" << html_escape(ex.id) << "\" src=\"" << png_data_uri(example_panel(ex))
+    out << "<figure><img alt=\"" << html_escape(ex.id) << "\" src=\"" << jpeg_data_uri(example_panel(ex))
         << "\">\n<figcaption><b>" << html_escape(ex.id) << "</b><br>";
     if (ex.truth.empty()) {
       out << "no ground truth";

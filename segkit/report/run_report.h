@@ -1,6 +1,6 @@
 #pragma once
 // RUN_DIR/report.html: what a person opens after (or during) a training run. One self-contained
-// file (inline SVG charts, PNG data URIs, inline CSS; no network, no JavaScript) with the best epoch,
+// file (inline SVG charts, JPEG data URIs, inline CSS; no network, no JavaScript) with the best epoch,
 // loss/metric/per-class/learning-rate curves, the last and best epoch's values, predicted examples
 // with their per-class Dice, and the resolved config. docs/training.md, "The run report".
 //

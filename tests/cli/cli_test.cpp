@@ -193,5 +193,33 @@ TEST(Cli, SynthWritesADatasetThatConfigsInclude) {
   EXPECT_EQ(run_segkit("synth --kind steel --size 64by256 '" + (dir / "other").string() + "'").exit_code, 2);
 }
 
+TEST(Cli, PrepareAndTrainRunOnSyntheticSteel) {
+  test::TempDir dir;
+  const std::string data = (dir / "steel").string();
+  ASSERT_EQ(run_segkit("synth --kind steel --count 8 --size 64x128 '" + data + "'").exit_code, 0);
+  const auto config = test::write_text(dir / "steel/run.yaml",
+                                 "include: data.yaml\n"
+                                 "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
+                                 "folds: {k: 4, method: kfold}\n"
+                                 "augment: {train: [Normalize], val: [Normalize]}\n"
+                                 "train: {epochs: 1, batch_size: 2, workers: 1}\n");
+  const std::string run_dir = (dir / "run").string();
+  auto trained = run_segkit("--threads 1 train '" + config.string() + "' --out '" + run_dir + "'");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("fold 0: best val.dice"), std::string::npos) << trained.out;
+  EXPECT_TRUE(std::filesystem::exists(dir / "run/fold0/best/model.safetensors"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "run/fold0/report.html"));
+  // A finished run resumes to nothing; a typo in a training key names the valid one.
+  EXPECT_EQ(run_segkit("train '" + config.string() + "' --out '" + run_dir + "' --resume").exit_code, 0);
+  auto typo = run_segkit("train '" + config.string() + "' train.epoch=2 --out '" + run_dir + "'");
+  EXPECT_NE(typo.exit_code, 0);
+  EXPECT_NE(typo.err.find("epochs"), std::string::npos) << typo.err;
+
+  auto prepared = run_segkit("prepare '" + config.string() + "' --size 32x64 -o '" + (dir / "cache").string() + "'");
+  ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
+  EXPECT_NE(prepared.out.find("prepared 8 images"), std::string::npos) << prepared.out;
+  EXPECT_TRUE(std::filesystem::exists(dir / "cache/prepared.json"));
+}
+
 }  // namespace
 }  // namespace segkit

@@ -48,7 +48,7 @@ ReportExample make_example(const std::string& id, int h, int w, bool with_truth)
 
 std::vector<cv::Mat> embedded_images(const std::string& html) {
   std::vector<cv::Mat> images;
-  const std::regex re(R"re(src="data:image/png;base64,([A-Za-z0-9+/=]+)")re");
+  const std::regex re(R"re(src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)")re");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it) {
     const std::string bytes = data::decode_base64((*it)[1].str());
     images.push_back(cv::imdecode(std::vector<uchar>(bytes.begin(), bytes.end()), cv::IMREAD_UNCHANGED));
