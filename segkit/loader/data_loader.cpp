@@ -36,6 +36,20 @@ struct DataLoader::Epoch {
   std::vector<std::thread> workers;
 };
 
+namespace {
+
+// The workers are the parallelism; OpenCV's own pool inside each would oversubscribe the cores
+// (STACK.md). cv::setNumThreads is process-wide and rebuilds OpenCV's TBB arena, which is unsafe
+// while another thread is inside an OpenCV parallel region (calling it from every worker was the
+// likely cause of a one-off wrong batch under load), so it is set once, before the first workers
+// start.
+void single_threaded_opencv() {
+  static std::once_flag once;
+  std::call_once(once, [] { cv::setNumThreads(1); });
+}
+
+}  // namespace
+
 DataLoader::DataLoader(data::DatasetPtr dataset, transforms::TransformPtr transform,
                        LoaderOptions options, std::vector<size_t> indices)
     : dataset_(std::move(dataset)), transform_(std::move(transform)), options_(std::move(options)),
@@ -82,6 +96,7 @@ void DataLoader::start_epoch(uint64_t epoch, size_t first_batch) {
   epoch_->batches = batches_per_epoch();
   epoch_->window = static_cast<size_t>(std::max(options_.prefetch, options_.workers));
   epoch_->next_claim = epoch_->next_take = std::min(first_batch, epoch_->batches);
+  if (options_.workers > 0) single_threaded_opencv();
   for (int w = 0; w < options_.workers; ++w) {
     epoch_->workers.emplace_back([this, state = epoch_.get()] { work(*state); });
   }
@@ -99,9 +114,6 @@ void DataLoader::stop() {
 }
 
 void DataLoader::work(Epoch& epoch) const {
-  // The workers are the parallelism; OpenCV's own thread pool inside each would oversubscribe
-  // the cores (STACK.md).
-  cv::setNumThreads(1);
   while (true) {
     size_t claimed = 0;
     {

@@ -14,6 +14,9 @@
 // of the epoch is augmented with Rng::for_sample(seed, epoch, p), so batches are bit-identical for
 // any number of workers and any thread timing. Batches come out in order.
 //
+// Threads: the first loader with workers switches OpenCV's internal threading off for the process
+// (cv::setNumThreads(1)), since the workers already use the cores.
+//
 // Errors: a sample that fails to load or augment (DataError, ShapeError, ...) is rethrown from
 // next() with the sample's id; samples of one batch must have equal sizes after the transform
 // (ShapeError naming two of them otherwise).
