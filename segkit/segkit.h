@@ -5,6 +5,7 @@
 #include "segkit/core/core.h"
 #include "segkit/data/data.h"
 #include "segkit/encoders/encoders.h"
+#include "segkit/infer/infer.h"
 #include "segkit/io/io.h"
 #include "segkit/loader/loader.h"
 #include "segkit/losses/losses.h"
