@@ -1,5 +1,6 @@
 #pragma once
-// Umbrella header of the infer room: test-time augmentation and sliding-window tiling.
+// Umbrella header of the infer room: test-time augmentation, sliding-window tiling, the Predictor.
 
+#include "segkit/infer/predictor.h"
 #include "segkit/infer/tiling.h"
 #include "segkit/infer/tta.h"

@@ -7,7 +7,9 @@
 //            classification head's target; undefined without labels
 //   ids      the samples' ids, in batch order (submissions, out-of-fold files)
 //   indices  the samples' dataset indices, in batch order
+//   source_sizes  each image's size as read, before the transform (predictions are resized back to it)
 
+#include <opencv2/core/types.hpp>
 #include <torch/types.h>
 
 #include <string>
@@ -21,6 +23,7 @@ struct Batch {
   torch::Tensor labels;
   std::vector<std::string> ids;
   std::vector<size_t> indices;
+  std::vector<cv::Size> source_sizes;
 
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
   bool has_masks() const { return masks.defined(); }

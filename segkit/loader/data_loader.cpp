@@ -166,10 +166,12 @@ Batch DataLoader::load_batch(size_t batch) const {
   const size_t end = std::min(begin + static_cast<size_t>(options_.batch_size), order_.size());
   std::vector<data::Sample> samples;
   std::vector<size_t> indices;
+  std::vector<cv::Size> source_sizes;
   samples.reserve(end - begin);
   for (size_t position = begin; position < end; ++position) {
     const size_t index = indices_[order_[position]];
     data::Sample sample = dataset_->get(index);
+    source_sizes.push_back(sample.image.size());
     if (transform_) {
       auto rng = transforms::Rng::for_sample(options_.seed, epoch_number_, position);
       try {
@@ -181,7 +183,9 @@ Batch DataLoader::load_batch(size_t batch) const {
     samples.push_back(std::move(sample));
     indices.push_back(index);
   }
-  return collate(samples, indices);
+  Batch collated = collate(samples, indices);
+  collated.source_sizes = std::move(source_sizes);
+  return collated;
 }
 
 }  // namespace segkit::loader

@@ -106,6 +106,9 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
             result.dir.string());
   Trainer trainer(std::move(parts), options, result.dir, dataset->class_names());
   trainer.set_config_text(config.to_yaml());
+  trainer.set_model_card({{"format", "segkit-model-card-v1"},
+                          {"classes", dataset->class_names()},
+                          {"preprocess", config.at("augment.val")}});
   result.state = trainer.fit(train_loader, val_loader, request.resume);
 
   auto best = models::from_pretrained(result.dir / "best");

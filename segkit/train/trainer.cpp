@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
 #include "segkit/core/progress.h"
@@ -200,6 +201,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       state.best_epoch = state.epoch + 1;
       state.epochs_since_best = 0;
       models::save_pretrained(model, run_dir_ / "best");
+      if (!model_card_.is_null()) write_file_atomic(run_dir_ / "best" / "segkit.json", model_card_.dump(2));
     } else {
       ++state.epochs_since_best;
     }

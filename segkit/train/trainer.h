@@ -53,6 +53,10 @@ class Trainer {
   /// and tests that interrupt a run by throwing from it.
   void set_step_hook(std::function<void(const TrainState&)> hook) { step_hook_ = std::move(hook); }
 
+  /// Written as best/segkit.json beside the SMP hub files each time best/ is saved, so a model
+  /// directory carries what predicting needs (class names, preprocessing).
+  void set_model_card(config::json card) { model_card_ = std::move(card); }
+
   /// The resolved config shown in report.html.
   void set_config_text(std::string yaml) { config_text_ = std::move(yaml); }
 
@@ -65,6 +69,7 @@ class Trainer {
   std::filesystem::path run_dir_;
   std::vector<std::string> class_names_;
   std::string config_text_;
+  config::json model_card_;
   std::function<void(const TrainState&)> step_hook_;
 };
 

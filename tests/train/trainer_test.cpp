@@ -78,7 +78,7 @@ TEST(Trainer, LearnsSyntheticSteelDefects) {
   EXPECT_GT(best_dice, first_dice + 0.05) << "validation Dice did not rise";
 
   const auto fold_dir = request.run_dir / "fold0";
-  for (const char* file : {"last.pt", "best/config.json", "best/model.safetensors", "log.jsonl", "log.csv",
+  for (const char* file : {"last.pt", "best/config.json", "best/model.safetensors", "best/segkit.json", "log.jsonl", "log.csv",
                            "report.html", "oof.safetensors"}) {
     EXPECT_TRUE(fs::exists(fold_dir / file)) << file;
   }

@@ -1,0 +1,138 @@
+#include "segkit/infer/predictor.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/loader/data_loader.h"
+#include "segkit/models/hub_format.h"
+#include "segkit/models/inference_copy.h"
+#include "segkit/nn/runtime.h"
+#include "segkit/transforms/transform_registry.h"
+
+namespace segkit::infer {
+namespace {
+
+namespace fs = std::filesystem;
+namespace F = torch::nn::functional;
+
+bool is_model_dir(const fs::path& dir) { return fs::exists(dir / "config.json") && fs::exists(dir / "model.safetensors"); }
+
+std::vector<fs::path> model_dirs(const fs::path& path) {
+  if (is_model_dir(path)) return {path};
+  if (is_model_dir(path / "best")) return {path / "best"};
+  std::vector<fs::path> folds;
+  if (fs::is_directory(path)) {
+    for (const auto& entry : fs::directory_iterator(path)) {
+      const auto name = entry.path().filename().string();
+      if (name.rfind("fold", 0) == 0 && is_model_dir(entry.path() / "best")) folds.push_back(entry.path() / "best");
+    }
+  }
+  std::sort(folds.begin(), folds.end());
+  if (folds.empty()) {
+    throw IoError(fmt::format("{}: no model here (expected config.json + model.safetensors, best/, or fold*/best/)",
+                              path.string()));
+  }
+  return folds;
+}
+
+LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
+  LoadedModel loaded;
+  loaded.source = dir;
+  auto model = models::from_pretrained(dir);
+  model->eval();
+  loaded.model = options.fast_path ? models::inference_copy(*model) : model;
+  const auto classes = model->config().value("classes", 1);
+  config::json preprocess = config::json::array({"Normalize"});
+  if (fs::exists(dir / "segkit.json")) {
+    const auto card = config::json::parse(read_file(dir / "segkit.json"));
+    loaded.class_names = card.at("classes").get<std::vector<std::string>>();
+    preprocess = card.at("preprocess");
+  }
+  if (loaded.class_names.empty()) {
+    for (int k = 0; k < classes; ++k) loaded.class_names.push_back(fmt::format("class{}", k));
+  }
+  loaded.preprocess = transforms::build_pipeline(preprocess, (dir / "segkit.json").string() + ": preprocess");
+  return loaded;
+}
+
+// Encoders halve the size five times: pad (reflect) to a multiple of 32, crop the output back.
+torch::Tensor pad_to_stride(const torch::Tensor& batch, int64_t stride = 32) {
+  const int64_t pad_h = (stride - batch.size(2) % stride) % stride, pad_w = (stride - batch.size(3) % stride) % stride;
+  if (pad_h == 0 && pad_w == 0) return batch;
+  return F::pad(batch, F::PadFuncOptions({0, pad_w, 0, pad_h}).mode(torch::kReflect));
+}
+
+}  // namespace
+
+std::vector<LoadedModel> load_models(const fs::path& path, const PredictorOptions& options) {
+  std::vector<LoadedModel> models;
+  for (const auto& dir : model_dirs(path)) models.push_back(load_model(dir, options));
+  return models;
+}
+
+Predictor::Predictor(std::vector<LoadedModel> models, PredictorOptions options)
+    : models_(std::move(models)), options_(std::move(options)), device_(nn::resolve_device(options_.device)) {
+  if (models_.empty()) throw ConfigError("Predictor needs at least one model");
+  for (const auto& loaded : models_) {
+    if (loaded.class_names != models_.front().class_names) {
+      throw ConfigError(fmt::format("{} predicts classes [{}] but {} predicts [{}]; ensemble models must agree",
+                                    loaded.source.string(), fmt::join(loaded.class_names, ", "),
+                                    models_.front().source.string(), fmt::join(models_.front().class_names, ", ")));
+    }
+    loaded.model->to(device_);
+  }
+}
+
+Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) const {
+  c10::InferenceMode inference;
+  const auto input = image.unsqueeze(0).to(device_);
+  const int64_t height = input.size(2), width = input.size(3);
+  torch::Tensor sum, class_sum;
+  for (const auto& loaded : models_) {
+    auto& model = *loaded.model;
+    const PredictFn forward = [&](const torch::Tensor& x) {
+      const auto padded = pad_to_stride(x);
+      return torch::sigmoid(model.forward(padded)).slice(2, 0, x.size(2)).slice(3, 0, x.size(3));
+    };
+    const PredictFn with_tta = [&](const torch::Tensor& x) { return predict_tta(forward, x, options_.tta); };
+    const auto probabilities = options_.tiles ? predict_tiled(with_tta, input[0], *options_.tiles).unsqueeze(0)
+                                              : with_tta(input);
+    sum = sum.defined() ? sum + probabilities : probabilities;
+    if (model.has_classification_head()) {
+      const auto labels = torch::sigmoid(model.forward_with_aux(pad_to_stride(input)).labels);
+      class_sum = class_sum.defined() ? class_sum + labels : labels;
+    }
+  }
+  Prediction prediction;
+  prediction.size = source_size;
+  auto mean = sum / static_cast<double>(models_.size());
+  if (height != source_size.height || width != source_size.width) {
+    mean = F::interpolate(mean, F::InterpolateFuncOptions()
+                                    .size(std::vector<int64_t>{source_size.height, source_size.width})
+                                    .mode(torch::kBilinear)
+                                    .align_corners(false));
+  }
+  prediction.probabilities = mean[0].to(torch::kCPU).contiguous();
+  if (class_sum.defined()) prediction.class_probabilities = (class_sum[0] / static_cast<double>(models_.size())).to(torch::kCPU);
+  return prediction;
+}
+
+void Predictor::predict_dataset(const data::DatasetPtr& dataset, const std::function<void(const Prediction&)>& sink) const {
+  loader::LoaderOptions options;
+  options.batch_size = 1;  // images keep their own sizes
+  options.workers = options_.workers;
+  loader::DataLoader images(dataset, models_.front().preprocess, options);
+  images.start_epoch(0);
+  while (auto batch = images.next()) {
+    auto prediction = predict(batch->images[0], batch->source_sizes[0]);
+    prediction.id = batch->ids[0];
+    sink(prediction);
+  }
+}
+
+}  // namespace segkit::infer

@@ -1,0 +1,76 @@
+#pragma once
+// Trained models -> per-class probabilities at each image's original resolution.
+//
+//   auto models = segkit::infer::load_models("runs/steel", options);   // every fold's best model
+//   segkit::infer::Predictor predictor(std::move(models), options);
+//   predictor.predict_dataset(test_images, [&](const Prediction& p) { write(p.id, p.probabilities); });
+//
+// For each image: the run's validation preprocessing (augment.val of RUN/config.yaml; ImageNet
+// Normalize when the model comes without a run), padding to a multiple of 32 when the size is not
+// one, TTA (tta.h) or sliding-window tiling (tiling.h), the mean over the models, then bilinear
+// resizing back to the size the image had on disk. Decoding and preprocessing run in loader worker
+// threads while the model computes. Models take the BN-folded, channels-last fast path
+// (models::inference_copy) unless asked not to.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "segkit/data/dataset.h"
+#include "segkit/infer/tiling.h"
+#include "segkit/infer/tta.h"
+#include "segkit/models/segmentation_model.h"
+#include "segkit/transforms/transform.h"
+
+namespace segkit::infer {
+
+struct PredictorOptions {
+  TtaOptions tta{};
+  std::optional<TileOptions> tiles{};  ///< set: sliding-window inference instead of whole images
+  std::string device = "auto";
+  bool fast_path = true;  ///< BatchNorm folded into convolutions, channels-last
+  int workers = 2;        ///< loader threads decoding and preprocessing ahead of the model
+};
+
+/// A model ready to predict and the preprocessing it was trained with.
+struct LoadedModel {
+  models::SegmentationModel model{nullptr};
+  transforms::TransformPtr preprocess;
+  std::vector<std::string> class_names;
+  std::filesystem::path source;
+};
+
+/// `path` is a model directory (config.json + model.safetensors), a run's fold directory (its
+/// best/), or a run directory (every fold<k>/best, i.e. the fold ensemble). Throws IoError when
+/// nothing loadable is there.
+std::vector<LoadedModel> load_models(const std::filesystem::path& path, const PredictorOptions& options);
+
+struct Prediction {
+  std::string id;
+  cv::Size size;                       ///< the image's size on disk
+  torch::Tensor probabilities;         ///< K x H x W float32 on the CPU, at `size`
+  torch::Tensor class_probabilities;   ///< K float32, models with a classification head; else undefined
+};
+
+class Predictor {
+ public:
+  /// Throws ConfigError when the models disagree on their classes or the list is empty.
+  Predictor(std::vector<LoadedModel> models, PredictorOptions options);
+
+  /// One preprocessed image (C x h x w) -> probabilities resized to `source_size`.
+  Prediction predict(const torch::Tensor& image, cv::Size source_size) const;
+
+  /// Streams every image of `dataset` through the models, in dataset order.
+  void predict_dataset(const data::DatasetPtr& dataset, const std::function<void(const Prediction&)>& sink) const;
+
+  const std::vector<std::string>& class_names() const { return models_.front().class_names; }
+
+ private:
+  std::vector<LoadedModel> models_;
+  PredictorOptions options_;
+  torch::Device device_{torch::kCPU};
+};
+
+}  // namespace segkit::infer
