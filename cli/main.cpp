@@ -55,7 +55,11 @@ int main(int argc, char** argv) {
   segkit::cli::add_folds_command(app);
   segkit::cli::add_prepare_command(app);
   segkit::cli::add_train_command(app);
+  segkit::cli::add_predict_command(app);
   segkit::cli::add_synth_command(app);
+  segkit::cli::add_submit_command(app);
+  segkit::cli::add_evaluate_command(app);
+  segkit::cli::add_tune_command(app);
 
   try {
     app.parse(argc, argv);

@@ -14,6 +14,10 @@ void add_rle_command(CLI::App& app);
 void add_folds_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
+void add_submit_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
+void add_tune_command(CLI::App& app);
 
 }  // namespace segkit::cli

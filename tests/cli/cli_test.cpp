@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <regex>
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/io/safetensors.h"
+#include "segkit/data/synth.h"
+#include "segkit/submit/prediction_dir.h"
 #include "tests/support/test_support.h"
 
 namespace segkit {
@@ -219,6 +223,132 @@ TEST(Cli, PrepareAndTrainRunOnSyntheticSteel) {
   ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
   EXPECT_NE(prepared.out.find("prepared 8 images"), std::string::npos) << prepared.out;
   EXPECT_TRUE(std::filesystem::exists(dir / "cache/prepared.json"));
+}
+
+TEST(Cli, TuneWritesPostprocessYamlFromARunDir) {
+  test::TempDir dir;
+  // Two folds, one class: a truth square at p = 0.8 and a 4-pixel noise blob in every image.
+  for (int fold = 0; fold < 2; ++fold) {
+    std::vector<std::vector<uint8_t>> buffers;
+    buffers.reserve(8);
+    std::vector<io::TensorRef> tensors;
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = "f" + std::to_string(fold) + "_" + std::to_string(i);
+      auto& p = buffers.emplace_back(32 * 32, 0);
+      auto& t = buffers.emplace_back(32 * 32, 0);
+      for (int y = 4; y < 14; ++y) {
+        for (int x = 4; x < 14; ++x) p[y * 32 + x] = 204, t[y * 32 + x] = 1;
+      }
+      for (int y = 24; y < 26; ++y) {
+        for (int x = 24; x < 26; ++x) p[y * 32 + x] = 230;
+      }
+      tensors.push_back({"probabilities/" + id, io::DType::kU8, {1, 32, 32}, p.data()});
+      tensors.push_back({"masks/" + id, io::DType::kU8, {1, 32, 32}, t.data()});
+    }
+    std::filesystem::create_directories(dir / ("fold" + std::to_string(fold)));
+    io::write_safetensors(dir / ("fold" + std::to_string(fold)) / "oof.safetensors", tensors,
+                          {{"format", "segkit-oof-v1"}});
+  }
+  test::write_text(dir / "config.yaml", "data:\n  classes: [defect]\n");
+  auto result = run_segkit("tune --run '" + dir.path().string() + "' --min-areas 0,10,200");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "defect")) << result.out;
+  EXPECT_TRUE(contains(result.out, "min_area")) << result.out;
+  EXPECT_TRUE(contains(result.out, "mean dice: ")) << result.out;
+  const std::string yaml = read_file(dir / "postprocess.yaml");
+  EXPECT_TRUE(contains(yaml, "defect:")) << yaml;
+  EXPECT_TRUE(contains(yaml, "min_area: 10")) << yaml;
+
+  auto explicit_files = run_segkit("tune --oof '" + (dir / "fold0/oof.safetensors").string() + "' -o '" +
+                                   (dir / "pp.yaml").string() + "'");
+  EXPECT_EQ(explicit_files.exit_code, 0) << explicit_files.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "pp.yaml"));
+
+  auto missing = run_segkit("tune --run '" + (dir / "no_such_run").string() + "'");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_TRUE(contains(missing.err, (dir / "no_such_run").string())) << missing.err;
+}
+
+TEST(Cli, SubmitAndEvaluateAPredictionDirOfTheTruth) {
+  test::TempDir dir;
+  data::SynthOptions options;
+  options.kind = data::SynthKind::kClouds;
+  options.count = 4;
+  options.keep_samples = true;
+  const auto summary = data::synthesize(options, dir / "clouds");
+  submit::PredictionIndex index{summary.classes, {}};
+  for (const auto& sample : summary.samples)
+    index.images.push_back(submit::write_prediction_masks(dir / "pred", sample.id, sample.mask, summary.classes));
+  submit::write_prediction_index(dir / "pred", index);
+
+  const std::string pred = (dir / "pred").string(), csv = (dir / "sub.csv").string();
+  auto submitted = run_segkit("submit --pred '" + pred + "' --format clouds -o '" + csv + "'");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  EXPECT_TRUE(contains(submitted.out, "4 images, 16 rows")) << submitted.out;
+  EXPECT_EQ(read_file(csv), read_file(dir / "clouds/train.csv"));
+
+  const std::string config = (dir / "clouds/data.yaml").string(), json = (dir / "scores.json").string();
+  auto scored = run_segkit("evaluate '" + config + "' --pred '" + pred + "' --json '" + json + "'");
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_TRUE(contains(scored.out, "dice 1.0000  dice_pos 1.0000")) << scored.out;
+  EXPECT_TRUE(contains(scored.out, "Sugar ")) << scored.out;
+  EXPECT_TRUE(contains(read_file(json), "\"dice\": 1.0")) << read_file(json);
+  auto from_csv = run_segkit("evaluate '" + config + "' --submission '" + csv + "' --format clouds");
+  ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
+  EXPECT_TRUE(contains(from_csv.out, "dice 1.0000")) << from_csv.out;
+
+  auto typo = run_segkit("submit --pred '" + pred + "' --format cloud -o '" + csv + "'");
+  EXPECT_NE(typo.exit_code, 0);
+  EXPECT_TRUE(contains(typo.err, "did you mean 'clouds'")) << typo.err;
+  EXPECT_NE(run_segkit("evaluate '" + config + "' --submission '" + csv + "'").exit_code, 0);
+}
+
+TEST(Cli, SyntheticSteelRunsTrainTunePredictSubmitEvaluate) {
+  test::TempDir dir;
+  const std::string data = (dir / "steel").string();
+  ASSERT_EQ(run_segkit("synth --kind steel --count 16 --size 64x256 '" + data + "'").exit_code, 0);
+  const auto config = test::write_text(dir / "steel/run.yaml",
+                                       "include: data.yaml\n"
+                                       "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [32, 16, 8]}\n"
+                                       "folds: {k: 2, method: kfold}\n"
+                                       "augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}\n"
+                                       "optimizer: {lr: 0.003}\n"
+                                       "train: {epochs: 4, batch_size: 4, workers: 2, report_examples: 2}\n");
+  const std::string run = (dir / "run").string(), pred = (dir / "pred").string();
+  auto trained = run_segkit("--threads 1 train '" + config.string() + "' --out '" + run + "' --folds all");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("fold 1: best"), std::string::npos) << trained.out;
+
+  auto tuned = run_segkit("tune --run '" + run + "'");
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+  double before = 0, after = 0;
+  const auto line = tuned.out.find("mean dice: ");
+  ASSERT_NE(line, std::string::npos) << tuned.out;
+  ASSERT_EQ(std::sscanf(tuned.out.c_str() + line, "mean dice: %lf -> %lf", &before, &after), 2) << tuned.out;
+  EXPECT_GE(after, before);
+
+  auto predicted = run_segkit("--threads 1 predict --run '" + run + "' --input '" + config.string() + "' --out '" + pred +
+                              "' --tta hflip --postprocess '" + run + "/postprocess.yaml' --save both --overlays '" +
+                              (dir / "overlays").string() + "'");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_NE(predicted.out.find("predicted 16 images"), std::string::npos) << predicted.out;
+  EXPECT_TRUE(std::filesystem::exists(dir / "pred/index.json"));
+  size_t overlays = 0, probabilities = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "overlays")) overlays += entry.is_regular_file();
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "pred/probabilities")) probabilities += entry.is_regular_file();
+  EXPECT_EQ(overlays, 16u);
+  EXPECT_EQ(probabilities, 16u);
+
+  const std::string csv = (dir / "submission.csv").string();
+  auto submitted = run_segkit("submit --pred '" + pred + "' --format severstal -o '" + csv + "'");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  EXPECT_NE(submitted.out.find("16 images, 64 rows"), std::string::npos) << submitted.out;
+  auto evaluated = run_segkit("evaluate '" + config.string() + "' --pred '" + pred + "'");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_NE(evaluated.out.find("dice_pos"), std::string::npos) << evaluated.out;
+  EXPECT_NE(run_segkit("predict --run '" + (dir / "nothing").string() + "' --input '" + data + "' --out '" + pred + "'")
+                .exit_code,
+            0);
 }
 
 }  // namespace

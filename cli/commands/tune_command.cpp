@@ -1,0 +1,82 @@
+// `segkit tune --run RUN_DIR [--oof FILE ...] [-o postprocess.yaml] [--min-areas 0,100,...]`: fits each
+// class's threshold, min_area and classifier gate on the run's out-of-fold predictions and writes
+// postprocess.yaml (docs/pipeline.md).
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "segkit/config/yaml_loader.h"
+#include "segkit/core/error.h"
+#include "segkit/core/logging.h"
+#include "segkit/postprocess/postprocess.h"
+
+namespace segkit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The names training saw (config.yaml's data.classes), so postprocess.yaml keys match the dataset;
+// "class<k>" when the run does not record them.
+std::vector<std::string> class_names(const fs::path& run_dir, int count) {
+  std::vector<std::string> names;
+  const fs::path config_file = run_dir / "config.yaml";
+  if (!run_dir.empty() && fs::is_regular_file(config_file)) {
+    const auto document = config::load_yaml_file(config_file);
+    const auto& value = document.value;
+    if (value.is_object() && value.contains("data") && value["data"].is_object() && value["data"].contains("classes") &&
+        value["data"]["classes"].is_array() && static_cast<int>(value["data"]["classes"].size()) == count) {
+      for (const auto& name : value["data"]["classes"]) names.push_back(name.is_string() ? name.get<std::string>() : name.dump());
+      return names;
+    }
+  }
+  for (int k = 0; k < count; ++k) names.push_back("class" + std::to_string(k));
+  return names;
+}
+
+}  // namespace
+
+void add_tune_command(CLI::App& app) {
+  struct Args {
+    std::string run_dir;
+    std::vector<std::string> oof_files;
+    std::string output;
+    std::vector<int> min_areas;
+  };
+  auto args = std::make_shared<Args>();
+  auto* tune = app.add_subcommand("tune", "Fit per-class threshold, min_area and classifier gate on out-of-fold predictions");
+  tune->add_option("--run", args->run_dir, "run directory (reads fold*/oof.safetensors, writes postprocess.yaml)");
+  tune->add_option("--oof", args->oof_files, "out-of-fold files to read instead of the run's folds");
+  tune->add_option("-o,--output", args->output, "output file (default RUN_DIR/postprocess.yaml)");
+  tune->add_option("--min-areas", args->min_areas, "min_area candidates, e.g. 0,100,500 (default: grid scaled to the image area)")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
+  tune->callback([args] {
+    if (args->run_dir.empty() && (args->oof_files.empty() || args->output.empty())) {
+      throw ConfigError("segkit tune needs --run RUN_DIR, or --oof FILE ... with -o OUTPUT");
+    }
+    const fs::path run_dir = args->run_dir;
+    if (!run_dir.empty() && !fs::is_directory(run_dir)) {
+      throw DataError("run directory '" + run_dir.string() + "' does not exist");
+    }
+    std::vector<fs::path> files(args->oof_files.begin(), args->oof_files.end());
+    if (files.empty()) files = postprocess::find_oof_files(run_dir);
+    const auto oof = postprocess::read_oof(files);
+    log::info("read {} out-of-fold images ({} classes) from {} file(s)", oof.images.size(), oof.num_classes, files.size());
+
+    postprocess::SearchOptions options;
+    options.min_areas = args->min_areas;
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = postprocess::search_postprocess(oof, class_names(run_dir, oof.num_classes), options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    const fs::path output = args->output.empty() ? run_dir / "postprocess.yaml" : fs::path(args->output);
+    postprocess::write_postprocess_config(output, result.to_config());
+    std::printf("%s", postprocess::format_search_table(result).c_str());
+    std::printf("mean dice: %.4f -> %.4f\n", result.mean_default_dice(), result.mean_tuned_dice());
+    log::info("tuned in {:.1f} s; wrote {}", seconds, output.string());
+  });
+}
+
+}  // namespace segkit::cli

@@ -1,0 +1,5 @@
+#pragma once
+// Umbrella header of the pipeline room: the commands' library calls that join inference,
+// post-processing and submission files (predict_to_directory).
+
+#include "segkit/pipeline/predict_run.h"

@@ -1,0 +1,124 @@
+#include "segkit/pipeline/predict_run.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "segkit/config/config.h"
+#include "segkit/core/error.h"
+#include "segkit/core/logging.h"
+#include "segkit/core/progress.h"
+#include "segkit/data/dataset_factory.h"
+#include "segkit/data/image_folder_dataset.h"
+#include "segkit/io/image_io.h"
+#include "segkit/loader/mat_tensor.h"
+#include "segkit/nn/tensor_io.h"
+#include "segkit/postprocess/postprocess_config.h"
+#include "segkit/report/example_panel.h"
+#include "segkit/report/overlay.h"
+#include "segkit/submit/prediction_dir.h"
+
+namespace segkit::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+data::DatasetPtr open_input(const fs::path& input) {
+  const auto extension = input.extension().string();
+  if (extension == ".yaml" || extension == ".yml") {
+    const auto config = config::load_config(input, {}, config::segkit_schema());
+    return data::build_dataset(config.at("data"), input.parent_path());
+  }
+  if (!fs::is_directory(input)) throw IoError(fmt::format("{}: not an image folder or a .yaml config", input.string()));
+  return std::make_shared<data::ImageFolderDataset>(input);
+}
+
+postprocess::PostprocessConfig postprocess_for(const PredictRequest& request, const std::vector<std::string>& classes) {
+  postprocess::PostprocessConfig config;
+  if (request.postprocess) config = postprocess::read_postprocess_config(*request.postprocess);
+  for (const auto& name : config.classes) {
+    if (std::find(classes.begin(), classes.end(), name) == classes.end()) {
+      throw ConfigError(fmt::format("{}: class '{}' is not one the models predict ({})", request.postprocess->string(),
+                                    name, fmt::join(classes, ", ")));
+    }
+  }
+  return config;
+}
+
+// The image with the predicted masks; beside it the true masks when the source has labels.
+void write_overlay(const fs::path& file, data::Sample sample, const cv::Mat& masks) {
+  cv::Mat image = sample.image;
+  if (image.depth() != CV_8U) cv::normalize(image, image, 0, 255, cv::NORM_MINMAX, CV_8U);
+  if (image.channels() == 1) cv::cvtColor(image, image, cv::COLOR_GRAY2RGB);
+  if (sample.has_mask() && sample.mask.size() == masks.size() && sample.mask.channels() == masks.channels()) {
+    io::write_image(file, report::example_panel({sample.id, image, sample.mask, masks}, std::max(image.rows, image.cols)));
+  } else {
+    io::write_image(file, report::overlay_masks(image, masks));
+  }
+}
+
+}  // namespace
+
+PredictSummary predict_to_directory(const PredictRequest& request) {
+  if (request.runs.empty()) throw ConfigError("predict needs at least one --run");
+  std::vector<infer::LoadedModel> models;
+  for (const auto& run : request.runs) {
+    auto loaded = infer::load_models(run, request.predictor);
+    models.insert(models.end(), loaded.begin(), loaded.end());
+  }
+  infer::Predictor predictor(std::move(models), request.predictor);
+  const auto dataset = open_input(request.input);
+  const auto& classes = predictor.class_names();
+  const auto post = postprocess_for(request, classes);
+
+  fs::create_directories(request.out_dir);
+  fs::remove(request.out_dir / "index.json");  // the directory is incomplete until the new index
+  if (request.save_probabilities) fs::create_directories(request.out_dir / "probabilities");
+  if (request.overlays) fs::create_directories(*request.overlays);
+
+  PredictSummary summary;
+  summary.classes = classes;
+  summary.images_with_class.assign(classes.size(), 0);
+  submit::PredictionIndex index{classes, {}};
+  Progress bar("predict", static_cast<int64_t>(dataset->size()));
+  size_t position = 0;
+  predictor.predict_dataset(dataset, [&](const infer::Prediction& prediction) {
+    const auto bytes = (prediction.probabilities * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+    std::vector<cv::Mat> planes;
+    for (size_t k = 0; k < classes.size(); ++k) {
+      const cv::Mat probability(prediction.size, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());
+      std::optional<double> class_probability;
+      if (prediction.class_probabilities.defined()) {
+        class_probability = prediction.class_probabilities[static_cast<int64_t>(k)].item<double>();
+      }
+      planes.push_back(postprocess::apply_postprocess(probability, post.for_class(classes[k]), class_probability));
+      if (cv::countNonZero(planes.back()) > 0) ++summary.images_with_class[k];
+    }
+    cv::Mat masks;
+    cv::merge(planes, masks);
+    if (request.save_masks) {
+      index.images.push_back(submit::write_prediction_masks(request.out_dir, prediction.id, masks, classes));
+    } else {
+      index.images.push_back({prediction.id, submit::image_stem(prediction.id), prediction.size.height,
+                              prediction.size.width});
+    }
+    const auto& stem = index.images.back().stem;
+    if (request.save_probabilities) {
+      nn::NamedTensors tensors{{"probabilities", bytes}};
+      if (prediction.class_probabilities.defined()) tensors.emplace_back("labels", prediction.class_probabilities);
+      nn::save_safetensors(request.out_dir / "probabilities" / (stem + ".safetensors"), tensors,
+                           {{"format", "segkit-probabilities-v1"}, {"id", prediction.id}});
+    }
+    if (request.overlays) write_overlay(*request.overlays / (stem + ".jpg"), dataset->get(position), masks);
+    ++position;
+    ++summary.images;
+    bar.advance();
+  });
+  bar.finish();
+  submit::write_prediction_index(request.out_dir, index);
+  return summary;
+}
+
+}  // namespace segkit::pipeline

@@ -1,0 +1,44 @@
+#pragma once
+// `segkit predict` as a library call: models -> probabilities -> post-processed masks, streamed image
+// by image over any image source, into a prediction directory (submit/prediction_dir.h):
+//
+//   OUT/index.json, OUT/masks/<stem>/<class>.png        binary masks at the original resolution
+//   OUT/probabilities/<stem>.safetensors                 with --save probs|both: uint8 K x H x W
+//                                                        (round(p * 255)) and, for models with a
+//                                                        classification head, float32 `labels` (K)
+//   OVERLAYS/<stem>.jpg                                  with overlays: the image with its masks drawn
+//
+//   PredictRequest request;
+//   request.runs = {"runs/steel"}; request.input = "test_images"; request.out_dir = "pred";
+//   auto summary = predict_to_directory(request);
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "segkit/infer/predictor.h"
+
+namespace segkit::pipeline {
+
+struct PredictRequest {
+  std::vector<std::filesystem::path> runs{};  ///< run, fold or model directories; all are averaged
+  std::filesystem::path input{};              ///< an image folder, or a config whose data: section to read
+  std::filesystem::path out_dir{};
+  infer::PredictorOptions predictor{};
+  std::optional<std::filesystem::path> postprocess{};  ///< postprocess.yaml; absent: p > 0.5 per class
+  bool save_masks = true;
+  bool save_probabilities = false;
+  std::optional<std::filesystem::path> overlays{};
+};
+
+struct PredictSummary {
+  size_t images = 0;
+  std::vector<std::string> classes{};
+  std::vector<size_t> images_with_class{};  ///< per class: images whose final mask is not empty
+};
+
+/// Throws ConfigError / IoError / DataError naming the culprit. The index is written last, so an
+/// interrupted run leaves no index.json behind (readers refuse the directory).
+PredictSummary predict_to_directory(const PredictRequest& request);
+
+}  // namespace segkit::pipeline

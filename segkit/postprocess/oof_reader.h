@@ -1,0 +1,45 @@
+#pragma once
+// Out-of-fold predictions written by training (`RUN_DIR/fold<k>/oof.safetensors`, metadata
+// format "segkit-oof-v1"), read without LibTorch:
+//   probabilities/<id>  uint8 (K, H, W), round(p * 255)
+//   masks/<id>          uint8 (K, H, W), 0/1 truth
+//   labels/<id>         float32 (K), classifier probabilities (optional, all images or none)
+//
+//   auto oof = segkit::postprocess::read_oof(segkit::postprocess::find_oof_files("runs/steel"));
+//   cv::Mat p = oof.images[0].probabilities[2];     // H x W CV_8U of class 2
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+namespace segkit::postprocess {
+
+struct OofImage {
+  std::string id;
+  /// K planes, H x W CV_8U, p * 255.
+  std::vector<cv::Mat> probabilities;
+  /// K planes, H x W CV_8U 0/1.
+  std::vector<cv::Mat> masks;
+  /// K classifier probabilities, empty when the file has no labels/<id>.
+  std::vector<float> labels;
+};
+
+struct OofData {
+  int num_classes = 0;
+  std::vector<OofImage> images;
+  /// True when every image carries classifier probabilities.
+  bool has_labels() const;
+};
+
+/// The files of every fold of a run, fold*/oof.safetensors sorted by name. Throws DataError when the
+/// directory is missing or holds none.
+std::vector<std::filesystem::path> find_oof_files(const std::filesystem::path& run_dir);
+
+/// Reads one or more files (the folds of a run) into one set. Throws DataError naming the file and
+/// tensor: wrong format, dtype or shape, a probabilities/ without its masks/, classes that disagree
+/// between images, an id present in two files.
+OofData read_oof(const std::vector<std::filesystem::path>& files);
+OofData read_oof(const std::filesystem::path& file);
+
+}  // namespace segkit::postprocess

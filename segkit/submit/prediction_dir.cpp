@@ -1,0 +1,150 @@
+#include "segkit/submit/prediction_dir.h"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include <set>
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/io/image_io.h"
+
+namespace segkit::submit {
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// Stems and class names become path components, so a slash or ".." would escape the directory.
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+         name.find('\\') == std::string::npos && name.find('\0') == std::string::npos;
+}
+
+void validate(const PredictionIndex& index, const std::string& where) {
+  if (index.classes.empty()) throw DataError(where + ": 'classes' is empty");
+  std::set<std::string> seen;
+  for (const auto& name : index.classes) {
+    if (!is_plain_name(name)) throw DataError(where + ": class name '" + name + "' is not a plain file name");
+    if (!seen.insert(name).second) throw DataError(where + ": class '" + name + "' is listed twice");
+  }
+  std::set<std::string> ids, stems;
+  for (const auto& image : index.images) {
+    if (!ids.insert(image.id).second) throw DataError(where + ": image id '" + image.id + "' is listed twice");
+    if (!is_plain_name(image.stem))
+      throw DataError(where + ": image '" + image.id + "': stem '" + image.stem + "' is not a plain file name");
+    if (!stems.insert(image.stem).second)
+      throw DataError(where + ": stem '" + image.stem + "' is used by two images; ids must differ beyond their extension");
+    if (image.height <= 0 || image.width <= 0)
+      throw DataError(where + ": image '" + image.id + "' has size " + std::to_string(image.height) + "x" +
+                      std::to_string(image.width));
+  }
+}
+
+fs::path mask_path(const fs::path& dir, const std::string& stem, const std::string& class_name) {
+  return dir / "masks" / stem / (class_name + ".png");
+}
+
+}  // namespace
+
+std::string image_stem(const std::string& id) {
+  if (!io::is_image_file(id)) return id;
+  return id.substr(0, id.size() - fs::path(id).extension().string().size());
+}
+
+PredictionIndex read_prediction_index(const fs::path& dir) {
+  const fs::path file = dir / "index.json";
+  const std::string where = file.string();
+  json doc;
+  try {
+    doc = json::parse(read_file(file));
+  } catch (const json::exception& e) {
+    throw DataError(where + ": not valid JSON: " + e.what());
+  }
+  PredictionIndex index;
+  try {
+    const auto format = doc.at("format").get<std::string>();
+    if (format != kPredictionFormat)
+      throw DataError(where + ": format '" + format + "', expected '" + kPredictionFormat + "'");
+    index.classes = doc.at("classes").get<std::vector<std::string>>();
+    for (const auto& entry : doc.at("images")) {
+      PredictionImage image;
+      image.id = entry.at("id").get<std::string>();
+      image.stem = entry.contains("stem") ? entry.at("stem").get<std::string>() : image_stem(image.id);
+      image.height = entry.at("height").get<int>();
+      image.width = entry.at("width").get<int>();
+      index.images.push_back(std::move(image));
+    }
+  } catch (const json::exception& e) {
+    throw DataError(where + ": " + e.what() + " (expected {\"format\", \"classes\", \"images\": [{\"id\", \"stem\", \"height\", \"width\"}]})");
+  }
+  validate(index, where);
+  return index;
+}
+
+void write_prediction_index(const fs::path& dir, const PredictionIndex& index) {
+  const fs::path file = dir / "index.json";
+  validate(index, file.string());
+  json doc;
+  doc["format"] = kPredictionFormat;
+  doc["classes"] = index.classes;
+  json images = json::array();
+  for (const auto& image : index.images)
+    images.push_back({{"id", image.id}, {"stem", image.stem}, {"height", image.height}, {"width", image.width}});
+  doc["images"] = std::move(images);
+  fs::create_directories(dir);
+  write_file_atomic(file, doc.dump(1) + "\n");
+}
+
+PredictionImage write_prediction_masks(const fs::path& dir, const std::string& id, const cv::Mat& masks,
+                                       const std::vector<std::string>& classes) {
+  if (masks.depth() != CV_8U || masks.channels() != static_cast<int>(classes.size()) || masks.dims != 2)
+    throw ShapeError("prediction '" + id + "': masks must be H x W x " + std::to_string(classes.size()) +
+                     " CV_8U, got " + std::to_string(masks.channels()) + " channel(s) of depth " +
+                     std::to_string(masks.depth()));
+  PredictionImage image{id, image_stem(id), masks.rows, masks.cols};
+  PredictionIndex check{classes, {image}};
+  validate(check, "prediction '" + id + "'");
+  std::vector<cv::Mat> planes;
+  cv::split(masks, planes);
+  for (size_t c = 0; c < classes.size(); ++c) {
+    const fs::path file = mask_path(dir, image.stem, classes[c]);
+    if (cv::countNonZero(planes[c]) == 0) {
+      fs::remove(file);
+      continue;
+    }
+    fs::create_directories(file.parent_path());
+    cv::Mat png;
+    cv::compare(planes[c], 0, png, cv::CMP_NE);  // 0/255
+    io::write_image(file, png);
+  }
+  return image;
+}
+
+cv::Mat read_prediction_masks(const fs::path& dir, const PredictionImage& image,
+                              const std::vector<std::string>& classes) {
+  std::vector<cv::Mat> planes;
+  for (const auto& name : classes) {
+    const fs::path file = mask_path(dir, image.stem, name);
+    if (!fs::exists(file)) {
+      planes.push_back(cv::Mat::zeros(image.height, image.width, CV_8U));
+      continue;
+    }
+    const cv::Mat png = io::read_image(file, io::ImageMode::kAsStored);
+    if (png.type() != CV_8UC1)
+      throw DataError(file.string() + ": expected an 8-bit single-channel mask, got " + std::to_string(png.channels()) +
+                      " channel(s) of depth " + std::to_string(png.depth()));
+    if (png.rows != image.height || png.cols != image.width)
+      throw DataError(file.string() + ": mask is " + std::to_string(png.rows) + "x" + std::to_string(png.cols) +
+                      " but index.json gives '" + image.id + "' as " + std::to_string(image.height) + "x" +
+                      std::to_string(image.width));
+    cv::Mat binary;
+    cv::compare(png, 0, binary, cv::CMP_NE);
+    planes.push_back(binary / 255);
+  }
+  cv::Mat out;
+  cv::merge(planes, out);
+  return out;
+}
+
+}  // namespace segkit::submit
