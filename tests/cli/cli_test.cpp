@@ -339,6 +339,10 @@ TEST(Cli, SyntheticSteelRunsTrainTunePredictSubmitEvaluate) {
   EXPECT_EQ(overlays, 16u);
   EXPECT_EQ(probabilities, 16u);
 
+  auto combined = run_segkit("ensemble --pred '" + pred + "' --pred '" + pred + ":2' --out '" + (dir / "ens").string() + "'");
+  ASSERT_EQ(combined.exit_code, 0) << combined.err;
+  EXPECT_NE(combined.out.find("combined 16 images from 2 predictions (mean)"), std::string::npos) << combined.out;
+
   const std::string csv = (dir / "submission.csv").string();
   auto submitted = run_segkit("submit --pred '" + pred + "' --format severstal -o '" + csv + "'");
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;

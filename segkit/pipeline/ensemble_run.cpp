@@ -1,0 +1,120 @@
+#include "segkit/pipeline/ensemble_run.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <opencv2/core.hpp>
+
+#include "segkit/core/error.h"
+#include "segkit/loader/mat_tensor.h"
+#include "segkit/nn/tensor_io.h"
+#include "segkit/postprocess/postprocess_config.h"
+#include "segkit/submit/prediction_dir.h"
+
+namespace segkit::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path probability_file(const fs::path& dir, const submit::PredictionImage& image) {
+  return dir / "probabilities" / (image.stem + ".safetensors");
+}
+
+// K x H x W float32 probabilities of one member for one image, checked against the index.
+torch::Tensor read_probabilities(const fs::path& dir, const submit::PredictionImage& image, size_t classes) {
+  const auto file = probability_file(dir, image);
+  if (!fs::exists(file)) {
+    throw DataError(fmt::format("{}: missing; the mean needs probabilities (segkit predict --save probs|both)",
+                                file.string()));
+  }
+  const auto bytes = nn::load_safetensors(file).at("probabilities");
+  if (bytes.dim() != 3 || static_cast<size_t>(bytes.size(0)) != classes || bytes.size(1) != image.height ||
+      bytes.size(2) != image.width) {
+    throw DataError(fmt::format("{}: probabilities of shape {} do not match {} classes at {}x{}", file.string(),
+                                fmt::join(bytes.sizes(), "x"), classes, image.height, image.width));
+  }
+  return bytes.to(torch::kFloat32) / 255.0;
+}
+
+void check_members(const EnsembleRequest& request, const std::vector<submit::PredictionIndex>& indexes) {
+  const auto& first = indexes.front();
+  for (size_t m = 1; m < indexes.size(); ++m) {
+    const auto& dir = request.members[m].dir;
+    if (indexes[m].classes != first.classes) {
+      throw DataError(fmt::format("{} predicts classes [{}] but {} predicts [{}]", dir.string(),
+                                  fmt::join(indexes[m].classes, ", "), request.members[0].dir.string(),
+                                  fmt::join(first.classes, ", ")));
+    }
+    if (indexes[m].images.size() != first.images.size()) {
+      throw DataError(fmt::format("{} has {} images but {} has {}", dir.string(), indexes[m].images.size(),
+                                  request.members[0].dir.string(), first.images.size()));
+    }
+    for (size_t i = 0; i < first.images.size(); ++i) {
+      const auto& a = first.images[i];
+      const auto& b = indexes[m].images[i];
+      if (a.id != b.id || a.height != b.height || a.width != b.width) {
+        throw DataError(fmt::format("{}: image {} is '{}' ({}x{}) where {} has '{}' ({}x{})", dir.string(), i, b.id,
+                                    b.height, b.width, request.members[0].dir.string(), a.id, a.height, a.width));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+size_t ensemble_predictions(const EnsembleRequest& request) {
+  if (request.members.size() < 2) throw ConfigError("an ensemble needs at least two prediction directories");
+  if (request.method != "mean" && request.method != "vote") {
+    throw ConfigError("ensemble method '" + request.method + "' is unknown; valid: mean, vote");
+  }
+  double total_weight = 0;
+  std::vector<submit::PredictionIndex> indexes;
+  for (const auto& member : request.members) {
+    if (!(member.weight > 0)) throw ConfigError(fmt::format("{}: weight must be > 0", member.dir.string()));
+    total_weight += member.weight;
+    indexes.push_back(submit::read_prediction_index(member.dir));
+  }
+  check_members(request, indexes);
+  const auto& classes = indexes.front().classes;
+  postprocess::PostprocessConfig post;
+  if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess);
+
+  fs::create_directories(request.out_dir);
+  fs::remove(request.out_dir / "index.json");
+  if (request.method == "mean") fs::create_directories(request.out_dir / "probabilities");
+  submit::PredictionIndex index{classes, {}};
+  for (const auto& image : indexes.front().images) {
+    cv::Mat masks;
+    if (request.method == "mean") {
+      torch::Tensor sum;
+      for (const auto& member : request.members) {
+        const auto probabilities = read_probabilities(member.dir, image, classes.size()) * member.weight;
+        sum = sum.defined() ? sum + probabilities : probabilities;
+      }
+      const auto bytes = (sum / total_weight * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+      nn::save_safetensors(probability_file(request.out_dir, image), {{"probabilities", bytes}},
+                           {{"format", "segkit-probabilities-v1"}, {"id", image.id}});
+      std::vector<cv::Mat> planes;
+      for (size_t k = 0; k < classes.size(); ++k) {
+        const cv::Mat probability(image.height, image.width, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());
+        planes.push_back(postprocess::apply_postprocess(probability, post.for_class(classes[k])));
+      }
+      cv::merge(planes, masks);
+    } else {
+      cv::Mat votes = cv::Mat::zeros(image.height, image.width, CV_64FC(static_cast<int>(classes.size())));
+      for (const auto& member : request.members) {
+        cv::Mat member_masks;
+        submit::read_prediction_masks(member.dir, image, classes).convertTo(member_masks, CV_64F, member.weight);
+        votes += member_masks;
+      }
+      // Compared as one channel (OpenCV compares with a scalar only there), 0/255 per value.
+      const cv::Mat majority = votes.reshape(1) > total_weight / 2.0;
+      majority.reshape(static_cast<int>(classes.size())).convertTo(masks, CV_8U, 1.0 / 255.0);
+    }
+    index.images.push_back(submit::write_prediction_masks(request.out_dir, image.id, masks, classes));
+  }
+  submit::write_prediction_index(request.out_dir, index);
+  return index.images.size();
+}
+
+}  // namespace segkit::pipeline

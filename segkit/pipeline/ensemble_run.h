@@ -1,0 +1,40 @@
+#pragma once
+// `segkit ensemble` as a library call: several prediction directories (from different models,
+// architectures or runs, each written by `segkit predict --save probs|both`) combined per pixel,
+// image by image so memory stays bounded, into a new prediction directory.
+//
+//   mean  weighted mean of the probabilities (probabilities/<stem>.safetensors), then the
+//         post-processing rules (postprocess.yaml, or p > 0.5); the mean is saved as probabilities too
+//   vote  weighted majority of the binary masks (masks/<stem>/<class>.png): a pixel is on when the
+//         members voting for it hold more than half of the total weight
+//
+//   EnsembleRequest request;
+//   request.members = {{"pred_unet", 1.0}, {"pred_fpn", 0.5}};
+//   request.out_dir = "pred_ensemble";
+//   ensemble_predictions(request);
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace segkit::pipeline {
+
+struct EnsembleMember {
+  std::filesystem::path dir{};
+  double weight = 1.0;
+};
+
+struct EnsembleRequest {
+  std::vector<EnsembleMember> members{};
+  std::string method = "mean";  ///< mean | vote
+  std::filesystem::path out_dir{};
+  std::optional<std::filesystem::path> postprocess{};  ///< mean only
+};
+
+/// Number of images written. ConfigError for fewer than two members, a bad method or weight;
+/// DataError when the members disagree on classes or images (naming the member and image), or a
+/// member lacks the files the method needs.
+size_t ensemble_predictions(const EnsembleRequest& request);
+
+}  // namespace segkit::pipeline
