@@ -19,6 +19,10 @@
 #include "segkit/report/example_panel.h"
 #include "segkit/report/overlay.h"
 #include "segkit/submit/prediction_dir.h"
+#ifdef SEGKIT_WITH_GDAL
+#include "segkit/data/geotiff_dataset.h"
+#include "segkit/io/geotiff.h"
+#endif
 
 namespace segkit::pipeline {
 namespace {
@@ -45,6 +49,20 @@ postprocess::PostprocessConfig postprocess_for(const PredictRequest& request, co
     }
   }
   return config;
+}
+
+// GeoTIFF inputs get their masks back as GeoTIFFs on the same grid (one Byte band per class, 0/1),
+// so GIS tools overlay them on the source.
+void write_georeferenced(const PredictRequest& request, const data::Dataset& dataset, size_t position,
+                         const std::string& stem, const cv::Mat& masks) {
+#ifdef SEGKIT_WITH_GDAL
+  if (const auto* chips = dynamic_cast<const data::GeoTiffDataset*>(&dataset)) {
+    std::filesystem::create_directories(request.out_dir / "geotiff");
+    io::write_geotiff(request.out_dir / "geotiff" / (stem + ".tif"), masks, chips->georeference(position));
+  }
+#else
+  (void)request, (void)dataset, (void)position, (void)stem, (void)masks;
+#endif
 }
 
 // The image with the predicted masks; beside it the true masks when the source has labels.
@@ -111,6 +129,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
       nn::save_safetensors(request.out_dir / "probabilities" / (stem + ".safetensors"), tensors,
                            {{"format", "segkit-probabilities-v1"}, {"id", prediction.id}});
     }
+    write_georeferenced(request, *dataset, position, stem, masks);
     if (request.overlays) write_overlay(*request.overlays / (stem + ".jpg"), dataset->get(position), masks);
     ++position;
     ++summary.images;

@@ -6,6 +6,8 @@
 //   OUT/probabilities/<stem>.safetensors                 with --save probs|both: uint8 K x H x W
 //                                                        (round(p * 255)) and, for models with a
 //                                                        classification head, float32 `labels` (K)
+//   OUT/geotiff/<stem>.tif                               GeoTIFF inputs (format: geotiff): the masks as
+//                                                        Byte bands on the input's grid and CRS
 //   OVERLAYS/<stem>.jpg                                  with overlays: the image with its masks drawn
 //
 //   PredictRequest request;
