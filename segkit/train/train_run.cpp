@@ -36,6 +36,11 @@ config::json model_section(const config::Config& config, const data::Dataset& da
     throw ConfigError(fmt::format("{}model.classes is {} but the dataset has {} classes ({})", config.where("model.classes"),
                                   section["classes"].get<int64_t>(), classes, fmt::join(dataset.class_names(), ", ")));
   }
+  // Likewise in_channels follows the images (SIIM's greyscale PNGs, EM slices): decoding one
+  // sample is cheap next to a training run that would otherwise fail at its first step.
+  if (config.locations().count("model.in_channels") == 0 && dataset.size() > 0) {
+    section["in_channels"] = dataset.get(0).image.channels();
+  }
   return section;
 }
 

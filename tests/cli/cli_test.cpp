@@ -355,5 +355,34 @@ TEST(Cli, SyntheticSteelRunsTrainTunePredictSubmitEvaluate) {
             0);
 }
 
+// The same chain in every other competition format (Understanding Clouds, SIIM with greyscale PNGs
+// and relative RLE, SpaceNet GeoTIFF chips when GDAL is present), briefly trained.
+TEST(Cli, EveryCompetitionFormatRunsTheChain) {
+  for (const auto& [kind, format] : std::vector<std::pair<std::string, std::string>>{
+           {"clouds", "clouds"}, {"pneumo", "siim"}, {"buildings", "generic"}}) {
+    test::TempDir dir;
+    const std::string data = (dir / kind).string();
+    auto synth = run_segkit("synth --kind " + kind + " --count 8 --size 64x64 '" + data + "'");
+    if (kind == "buildings" && synth.exit_code != 0) continue;  // built without GDAL
+    ASSERT_EQ(synth.exit_code, 0) << kind << ": " << synth.err;
+    const auto config = test::write_text(dir / kind / "run.yaml",
+                                         "include: data.yaml\n"
+                                         "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
+                                         "folds: {k: 2, method: kfold}\n"
+                                         "augment: {train: [Normalize], val: [Normalize]}\n"
+                                         "train: {epochs: 1, batch_size: 2, workers: 1}\n");
+    const std::string run = (dir / "run").string(), pred = (dir / "pred").string();
+    for (const std::string& step :
+         {"--threads 1 train '" + config.string() + "' --out '" + run + "' --fold 0", "tune --run '" + run + "'",
+          "--threads 1 predict --run '" + run + "' --input '" + config.string() + "' --out '" + pred +
+              "' --postprocess '" + run + "/postprocess.yaml'",
+          "submit --pred '" + pred + "' --format " + format + " -o '" + (dir / "submission.csv").string() + "'",
+          "evaluate '" + config.string() + "' --pred '" + pred + "'"}) {
+      auto result = run_segkit(step);
+      ASSERT_EQ(result.exit_code, 0) << kind << ": segkit " << step << "\n" << result.err;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace segkit
