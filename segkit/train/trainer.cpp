@@ -63,6 +63,16 @@ Trainer::Trainer(TrainerParts parts, TrainOptions options, std::filesystem::path
 
 Trainer::~Trainer() = default;
 
+torch::Tensor Trainer::batch_loss(const models::ModelOutput& output, const torch::Tensor& masks,
+                                  const torch::Tensor& labels) const {
+  auto loss = parts_.loss->forward(output.masks, parts_.multiclass_target ? masks.argmax(1) : masks);
+  if (output.labels.defined()) {
+    loss = loss + options_.cls_loss_weight *
+                      torch::binary_cross_entropy_with_logits(output.labels, labels.to(output.labels.device()));
+  }
+  return loss;
+}
+
 TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume) {
   Impl impl;
   impl.device = torch::Device(nn::resolve_device(options_.device));
@@ -113,12 +123,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       const auto images = batch->images.to(impl.device);
       const auto masks = batch->masks.to(impl.device);
       auto output = model.forward_with_aux(images, with_labels);
-      const auto target = parts_.multiclass_target ? masks.argmax(1) : masks;
-      auto loss = parts_.loss->forward(output.masks, target);
-      if (output.labels.defined()) {
-        loss = loss + options_.cls_loss_weight *
-                          torch::binary_cross_entropy_with_logits(output.labels, batch->labels.to(impl.device));
-      }
+      const auto loss = batch_loss(output, masks, batch->labels);
       const double loss_value = loss.item<double>();
       ++state.batch_in_epoch;
       if (!std::isfinite(loss_value)) {
@@ -169,11 +174,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
         const auto images = batch->images.to(impl.device);
         const auto masks = batch->masks.to(impl.device);
         auto output = model.forward_with_aux(images, with_labels);
-        auto loss = parts_.loss->forward(output.masks, parts_.multiclass_target ? masks.argmax(1) : masks);
-        if (output.labels.defined()) {
-          loss = loss + options_.cls_loss_weight *
-                            torch::binary_cross_entropy_with_logits(output.labels, batch->labels.to(impl.device));
-        }
+        const auto loss = batch_loss(output, masks, batch->labels);
         val_metrics.add(output.masks, masks, loss.item<double>(), output.labels, batch->labels);
         add_report_examples(*batch, output.masks.to(torch::kCPU), options_.threshold,
                             static_cast<size_t>(options_.report_examples), examples);

@@ -64,6 +64,10 @@ class Trainer {
 
  private:
   struct Impl;
+  /// The configured loss of a batch (training and validation alike), plus cls_loss_weight x the
+  /// classification head's BCE on the "class present" labels when the model has a head.
+  torch::Tensor batch_loss(const models::ModelOutput& output, const torch::Tensor& masks,
+                           const torch::Tensor& labels) const;
   TrainerParts parts_;
   TrainOptions options_;
   std::filesystem::path run_dir_;
