@@ -6,8 +6,8 @@
 #include <opencv2/core.hpp>
 
 #include "segkit/core/error.h"
-#include "segkit/loader/mat_tensor.h"
 #include "segkit/nn/tensor_io.h"
+#include "segkit/pipeline/probability_file.h"
 #include "segkit/postprocess/postprocess_config.h"
 #include "segkit/submit/prediction_dir.h"
 
@@ -16,13 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path probability_file(const fs::path& dir, const submit::PredictionImage& image) {
-  return dir / "probabilities" / (image.stem + ".safetensors");
-}
-
 // K x H x W float32 probabilities of one member for one image, checked against the index.
 torch::Tensor read_probabilities(const fs::path& dir, const submit::PredictionImage& image, size_t classes) {
-  const auto file = probability_file(dir, image);
+  const auto file = probability_path(dir, image.stem);
   if (!fs::exists(file)) {
     throw DataError(fmt::format("{}: missing; the mean needs probabilities (segkit predict --save probs|both)",
                                 file.string()));
@@ -81,7 +77,6 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
 
   fs::create_directories(request.out_dir);
   fs::remove(request.out_dir / "index.json");
-  if (request.method == "mean") fs::create_directories(request.out_dir / "probabilities");
   submit::PredictionIndex index{classes, {}};
   for (const auto& image : indexes.front().images) {
     cv::Mat masks;
@@ -91,9 +86,8 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
         const auto probabilities = read_probabilities(member.dir, image, classes.size()) * member.weight;
         sum = sum.defined() ? sum + probabilities : probabilities;
       }
-      const auto bytes = (sum / total_weight * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
-      nn::save_safetensors(probability_file(request.out_dir, image), {{"probabilities", bytes}},
-                           {{"format", "segkit-probabilities-v1"}, {"id", image.id}});
+      const auto bytes = probability_bytes(sum / total_weight);
+      write_probabilities(request.out_dir, image.stem, image.id, bytes);
       std::vector<cv::Mat> planes;
       for (size_t k = 0; k < classes.size(); ++k) {
         const cv::Mat probability(image.height, image.width, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());

@@ -4,3 +4,4 @@
 
 #include "segkit/pipeline/ensemble_run.h"
 #include "segkit/pipeline/predict_run.h"
+#include "segkit/pipeline/probability_file.h"

@@ -13,8 +13,7 @@
 #include "segkit/data/dataset_factory.h"
 #include "segkit/data/image_folder_dataset.h"
 #include "segkit/io/image_io.h"
-#include "segkit/loader/mat_tensor.h"
-#include "segkit/nn/tensor_io.h"
+#include "segkit/pipeline/probability_file.h"
 #include "segkit/postprocess/postprocess_config.h"
 #include "segkit/report/example_panel.h"
 #include "segkit/report/overlay.h"
@@ -93,7 +92,6 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
 
   fs::create_directories(request.out_dir);
   fs::remove(request.out_dir / "index.json");  // the directory is incomplete until the new index
-  if (request.save_probabilities) fs::create_directories(request.out_dir / "probabilities");
   if (request.overlays) fs::create_directories(*request.overlays);
 
   PredictSummary summary;
@@ -103,7 +101,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   Progress bar("predict", static_cast<int64_t>(dataset->size()));
   size_t position = 0;
   predictor.predict_dataset(dataset, [&](const infer::Prediction& prediction) {
-    const auto bytes = (prediction.probabilities * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+    const auto bytes = probability_bytes(prediction.probabilities);
     std::vector<cv::Mat> planes;
     for (size_t k = 0; k < classes.size(); ++k) {
       const cv::Mat probability(prediction.size, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());
@@ -124,10 +122,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
     }
     const auto& stem = index.images.back().stem;
     if (request.save_probabilities) {
-      nn::NamedTensors tensors{{"probabilities", bytes}};
-      if (prediction.class_probabilities.defined()) tensors.emplace_back("labels", prediction.class_probabilities);
-      nn::save_safetensors(request.out_dir / "probabilities" / (stem + ".safetensors"), tensors,
-                           {{"format", "segkit-probabilities-v1"}, {"id", prediction.id}});
+      write_probabilities(request.out_dir, stem, prediction.id, bytes, prediction.class_probabilities);
     }
     write_georeferenced(request, *dataset, position, stem, masks);
     if (request.overlays) write_overlay(*request.overlays / (stem + ".jpg"), dataset->get(position), masks);

@@ -1,0 +1,24 @@
+#pragma once
+// The saved probabilities of a prediction directory, one file per image:
+//   OUT/probabilities/<stem>.safetensors   `probabilities`: uint8 K x H x W = round(p * 255);
+//                                          `labels`: float32 K, the classification head's output (optional);
+//                                          metadata format "segkit-probabilities-v1" and the image id.
+// `segkit predict --save probs|both` writes them and `segkit ensemble` reads them back.
+
+#include <torch/types.h>
+
+#include <filesystem>
+#include <string>
+
+namespace segkit::pipeline {
+
+std::filesystem::path probability_path(const std::filesystem::path& dir, const std::string& stem);
+
+/// Probabilities in [0, 1] (any shape) as uint8 round(p * 255), contiguous.
+torch::Tensor probability_bytes(const torch::Tensor& probabilities);
+
+/// Writes the file of one image (creating probabilities/), atomically; `labels` may be undefined.
+void write_probabilities(const std::filesystem::path& dir, const std::string& stem, const std::string& id,
+                         const torch::Tensor& bytes, const torch::Tensor& labels = {});
+
+}  // namespace segkit::pipeline
