@@ -3,17 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <functional>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-#include <thread>
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
+#include "segkit/core/parallel.h"
 #include "segkit/core/strings.h"
 #include "segkit/io/image_io.h"
 
@@ -64,30 +60,6 @@ cv::Mat unpack_mask(const cv::Mat& packed, int classes) {
   return mask;
 }
 
-// Runs body(i) for i in [0, n) on `threads` threads; the first exception stops the others and is
-// rethrown.
-void parallel_indices(size_t n, int threads, const std::function<void(size_t)>& body) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    for (size_t i = next++; i < n && !failed; i = next++) {
-      try {
-        body(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!failed.exchange(true)) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  const int count = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int t = 0; t < count; ++t) pool.emplace_back(work);
-  for (auto& thread : pool) thread.join();
-  if (error) std::rethrow_exception(error);
-}
-
 }  // namespace
 
 size_t prepare_dataset(const Dataset& source, const fs::path& dir, const PrepareOptions& options) {
@@ -105,7 +77,7 @@ size_t prepare_dataset(const Dataset& source, const fs::path& dir, const Prepare
   fs::remove(dir / kIndexFile);  // the folder is incomplete until the new index is written
 
   std::vector<char> labelled(source.size(), 0);
-  parallel_indices(source.size(), options.threads, [&](size_t i) {
+  parallel_for_index(source.size(), options.threads, [&](size_t i) {
     Sample sample = source.get(i);
     const bool resize = options.height > 0 && sample.image.size() != cv::Size(options.width, options.height);
     if (resize) cv::resize(sample.image, sample.image, {options.width, options.height}, 0, 0, interpolation);

@@ -1,15 +1,13 @@
 #include "segkit/postprocess/threshold_search.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <map>
 #include <opencv2/imgproc.hpp>
-#include <thread>
 
 #include "segkit/core/error.h"
+#include "segkit/core/parallel.h"
 
 namespace segkit::postprocess {
 namespace {
@@ -160,34 +158,19 @@ SearchResult search_postprocess(const OofData& oof, const std::vector<std::strin
 
   SearchResult result;
   result.classes.resize(class_names.size());
-  std::atomic<int> next{0};
-  std::vector<std::exception_ptr> errors(class_names.size());
-  const auto work = [&] {
-    for (int c = next++; c < oof.num_classes; c = next++) {
-      try {
-        ClassSearch search(oof, c, areas, gating);
-        const Candidate best = search.run();
-        auto& out = result.classes[c];
-        out.name = class_names[c];
-        out.params.threshold = best.threshold_pct / 100.0;
-        out.params.min_area = best.min_area;
-        out.params.cls_threshold = best.cls_threshold;
-        out.default_dice = search.default_dice();
-        out.tuned_dice = best.dice;
-      } catch (...) {
-        errors[c] = std::current_exception();
-      }
-    }
-  };
-  const int hardware = std::max(1u, std::thread::hardware_concurrency());
-  const int workers = std::min(oof.num_classes, options.threads > 0 ? options.threads : hardware);
-  std::vector<std::thread> threads;
-  for (int w = 1; w < workers; ++w) threads.emplace_back(work);
-  work();
-  for (auto& thread : threads) thread.join();
-  for (const auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  // Classes are independent: one per thread.
+  parallel_for_index(class_names.size(), options.threads, [&](size_t index) {
+    const int c = static_cast<int>(index);
+    ClassSearch search(oof, c, areas, gating);
+    const Candidate best = search.run();
+    auto& out = result.classes[index];
+    out.name = class_names[index];
+    out.params.threshold = best.threshold_pct / 100.0;
+    out.params.min_area = best.min_area;
+    out.params.cls_threshold = best.cls_threshold;
+    out.default_dice = search.default_dice();
+    out.tuned_dice = best.dice;
+  });
   return result;
 }
 
