@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   segkit::cli::add_train_command(app);
   segkit::cli::add_predict_command(app);
   segkit::cli::add_ensemble_command(app);
+  segkit::cli::add_pseudo_label_command(app);
   segkit::cli::add_synth_command(app);
   segkit::cli::add_submit_command(app);
   segkit::cli::add_evaluate_command(app);

@@ -16,6 +16,7 @@ void add_prepare_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_ensemble_command(CLI::App& app);
+void add_pseudo_label_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_submit_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);

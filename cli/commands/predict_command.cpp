@@ -24,7 +24,7 @@ void add_predict_command(CLI::App& app) {
   predict->add_option("--input", args->input, "image folder, or a config whose data: section lists the images")
       ->required();
   predict->add_option("--out", args->out, "prediction directory")->required();
-  predict->add_option("--tta", args->tta, "none, hflip, vflip, hvflip, transpose, d4")->capture_default_str();
+  predict->add_option("--tta", args->tta, "none, hflip, vflip, flips, hvflip, transpose, d4")->capture_default_str();
   predict->add_option("--merge", args->merge, "TTA merge: mean, gmean, max")->capture_default_str();
   predict->add_option("--scales", args->scales, "multi-scale TTA factors, e.g. 0.75 1 1.25");
   predict->add_option("--tile", args->tile, "sliding-window tile size (0: whole images)")->check(CLI::NonNegativeNumber);

@@ -32,6 +32,11 @@ Schema build_schema() {
   data.open();
   root.add("data", std::move(data));
 
+  Schema pseudo = Schema::section("Pseudo-labelled images mixed into every fold's training set (`segkit pseudo-label`)");
+  pseudo.add("data", Schema::any(nullptr, "Their data section, e.g. {format: prepared, dir: pseudo}; null = none"));
+  pseudo.add("share", Schema::number(0.25, "Share of each epoch's training draws taken from them").range(0, 1));
+  root.add("pseudo_labels", std::move(pseudo));
+
   Schema folds = Schema::section("Cross-validation split shared by every model (`segkit folds`)");
   folds.add("k", Schema::integer(5, "Number of folds").range(2, {}));
   folds.add("method", Schema::string("stratified", "kfold, or stratified by the number of non-empty classes per image")

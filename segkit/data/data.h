@@ -1,6 +1,7 @@
 #pragma once
 // Umbrella header of the data room (torch-free): Sample, the Dataset interface and the readers.
 
+#include "segkit/data/concat_dataset.h"
 #include "segkit/data/dataset.h"
 #include "segkit/data/dataset_factory.h"
 #include "segkit/data/folds.h"

@@ -60,6 +60,46 @@ cv::Mat unpack_mask(const cv::Mat& packed, int classes) {
   return mask;
 }
 
+// Soft labels (CV_32F probabilities) are stored as their K planes stacked vertically in one grey
+// image of round(p * 255): one lossless file for any class count, at the probability files' precision.
+cv::Mat unstack_soft_mask(const cv::Mat& stacked, int classes, const fs::path& file) {
+  if (stacked.channels() != 1 || stacked.rows % classes != 0) {
+    throw DataError(fmt::format("{}: a soft mask must stack {} grey planes", file.string(), classes));
+  }
+  const int rows = stacked.rows / classes;
+  std::vector<cv::Mat> planes;
+  for (int k = 0; k < classes; ++k) {
+    cv::Mat plane;
+    stacked.rowRange(k * rows, (k + 1) * rows).convertTo(plane, CV_32F, 1.0 / 255.0);
+    planes.push_back(plane);
+  }
+  cv::Mat mask;
+  cv::merge(planes, mask);
+  return mask;
+}
+
+bool is_soft(const cv::Mat& mask) { return mask.depth() == CV_32F; }
+
+// The mask as its file stores it, resized to `size` when that is not empty: soft masks are
+// probabilities and resize like images (bilinear), hard masks stay 0/1 (nearest, after packing,
+// since cv::resize handles at most 4 channels).
+cv::Mat encode_mask(const cv::Mat& mask, cv::Size size) {
+  if (!is_soft(mask)) {
+    cv::Mat packed = pack_mask(mask);
+    if (!size.empty()) cv::resize(packed, packed, size, 0, 0, cv::INTER_NEAREST);
+    return packed;
+  }
+  std::vector<cv::Mat> planes;
+  cv::split(mask, planes);
+  for (auto& plane : planes) {
+    if (!size.empty()) cv::resize(plane, plane, size, 0, 0, cv::INTER_LINEAR);
+  }
+  cv::Mat stacked;
+  cv::vconcat(planes, stacked);
+  stacked.convertTo(stacked, CV_8U, 255.0);
+  return stacked;
+}
+
 }  // namespace
 
 size_t prepare_dataset(const Dataset& source, const fs::path& dir, const PrepareOptions& options) {
@@ -76,22 +116,17 @@ size_t prepare_dataset(const Dataset& source, const fs::path& dir, const Prepare
   fs::create_directories(dir / "masks");
   fs::remove(dir / kIndexFile);  // the folder is incomplete until the new index is written
 
-  std::vector<char> labelled(source.size(), 0);
+  enum Label : char { kNone, kHard, kSoft };
+  std::vector<char> labels(source.size(), kNone);
   parallel_for_index(source.size(), options.threads, [&](size_t i) {
     Sample sample = source.get(i);
-    const bool resize = options.height > 0 && sample.image.size() != cv::Size(options.width, options.height);
-    if (resize) cv::resize(sample.image, sample.image, {options.width, options.height}, 0, 0, interpolation);
+    const cv::Size size(options.width, options.height);
+    const bool resize = options.height > 0 && sample.image.size() != size;
+    if (resize) cv::resize(sample.image, sample.image, size, 0, 0, interpolation);
     io::write_image(dir / "images" / file_name(i), sample.image);
     if (!sample.has_mask()) return;
-    labelled[i] = 1;
-    if (resize) {
-      // cv::resize handles at most 4 channels with nearest-neighbour; packing first makes it one.
-      cv::Mat packed = pack_mask(sample.mask);
-      cv::resize(packed, packed, {options.width, options.height}, 0, 0, cv::INTER_NEAREST);
-      io::write_image(dir / "masks" / file_name(i), packed);
-    } else {
-      io::write_image(dir / "masks" / file_name(i), pack_mask(sample.mask));
-    }
+    labels[i] = is_soft(sample.mask) ? kSoft : kHard;
+    io::write_image(dir / "masks" / file_name(i), encode_mask(sample.mask, resize ? size : cv::Size()));
   });
 
   nlohmann::ordered_json index;
@@ -101,7 +136,9 @@ size_t prepare_dataset(const Dataset& source, const fs::path& dir, const Prepare
   index["classes"] = source.class_names();
   index["samples"] = nlohmann::json::array();
   for (size_t i = 0; i < source.size(); ++i) {
-    index["samples"].push_back({{"id", source.id(i)}, {"labelled", labelled[i] != 0}});
+    nlohmann::ordered_json entry = {{"id", source.id(i)}, {"labelled", labels[i] != kNone}};
+    if (labels[i] == kSoft) entry["soft"] = true;
+    index["samples"].push_back(entry);
   }
   write_file_atomic(dir / kIndexFile, index.dump(1));
   return source.size();
@@ -120,6 +157,7 @@ PreparedDataset::PreparedDataset(const fs::path& dir) : dir_(dir) {
     for (const auto& entry : index.at("samples")) {
       ids_.push_back(entry.at("id").get<std::string>());
       labelled_.push_back(entry.at("labelled").get<bool>());
+      soft_.push_back(entry.value("soft", false));
     }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(fmt::format("{}: not a valid prepared-dataset index: {}", index_path.string(), e.what()));
@@ -131,11 +169,13 @@ Sample PreparedDataset::get(size_t index) const {
   sample.id = ids_.at(index);
   sample.image = io::read_image(dir_ / "images" / file_name(index));
   if (labelled_[index]) {
-    const cv::Mat packed = io::read_image(dir_ / "masks" / file_name(index));
-    if (packed.size() != sample.image.size()) {
-      throw DataError(fmt::format("{}: mask size differs from its image", (dir_ / "masks" / file_name(index)).string()));
+    const fs::path file = dir_ / "masks" / file_name(index);
+    const cv::Mat stored = io::read_image(file);
+    const int classes = static_cast<int>(classes_.size());
+    sample.mask = soft_[index] ? unstack_soft_mask(stored, classes, file) : unpack_mask(stored, classes);
+    if (sample.mask.size() != sample.image.size()) {
+      throw DataError(fmt::format("{}: mask size differs from its image", file.string()));
     }
-    sample.mask = unpack_mask(packed, static_cast<int>(classes_.size()));
   }
   return sample;
 }

@@ -12,7 +12,10 @@
 // as bits of one 8-bit (K <= 8) or 16-bit (K <= 16) grey image, so any class count that real
 // pipelines use stays one lossless file. Images are resized with `interpolation` (area by default,
 // the best choice for shrinking), masks with nearest-neighbour so they stay 0/1.
-// `prepared.json` is written last: a folder without it is an interrupted run and is refused.
+// Soft labels (CV_32F masks of probabilities, from `segkit pseudo-label --soft`) are kept as soft
+// labels: the K planes of round(p * 255) stacked vertically in one grey PNG, resized bilinearly, and
+// read back as CV_32F. `prepared.json` is written last: a folder without it is an interrupted run and
+// is refused.
 
 #include <cstdint>
 #include <filesystem>
@@ -49,6 +52,7 @@ class PreparedDataset : public Dataset {
   std::vector<std::string> ids_;
   std::vector<std::string> classes_;
   std::vector<bool> labelled_;
+  std::vector<bool> soft_;
 };
 
 }  // namespace segkit::data

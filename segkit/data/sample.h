@@ -5,7 +5,8 @@
 //          cv2.cvtColor(BGR2RGB)); CV_8U for ordinary images, CV_16U / CV_32F for DICOM and
 //          GeoTIFF rasters. Normalize turns it into CV_32F.
 //   mask   H x W x K cv::Mat, CV_8U, one channel per class, values 0 or 1; empty for unlabelled
-//          samples (test sets). K may exceed 4 (OpenCV Mats hold up to 512 channels).
+//          samples (test sets). K may exceed 4 (OpenCV Mats hold up to 512 channels). Soft labels
+//          (pseudo-labels kept as probabilities) are CV_32F in [0, 1] instead.
 //   id     the image's identifier as the labels name it (file name with extension, e.g. "0002cc93b.jpg"),
 //          used in submissions.
 

@@ -48,7 +48,7 @@ int64_t scaled_size(int64_t size, double scale, int64_t divisor) {
 }  // namespace
 
 const std::vector<std::string>& tta_names() {
-  static const std::vector<std::string> names = {"none", "hflip", "vflip", "hvflip", "transpose", "d4"};
+  static const std::vector<std::string> names = {"none", "hflip", "vflip", "flips", "hvflip", "transpose", "d4"};
   return names;
 }
 
@@ -57,6 +57,7 @@ std::vector<TtaTransform> tta_transforms(const std::string& name) {
   if (name == "none") return {none};
   if (name == "hflip") return {none, {"hflip", hflip, hflip}};
   if (name == "vflip") return {none, {"vflip", vflip, vflip}};
+  if (name == "flips") return {none, {"hflip", hflip, hflip}, {"vflip", vflip, vflip}};
   if (name == "hvflip") return {none, {"hflip", hflip, hflip}, {"vflip", vflip, vflip}, {"hvflip", hvflip, hvflip}};
   if (name == "transpose") return {none, {"transpose", transpose_hw, transpose_hw}};
   if (name == "d4") {

@@ -6,6 +6,7 @@
 //   none       the image as is
 //   hflip      + horizontal flip                      (2 passes)
 //   vflip      + vertical flip                        (2)
+//   flips      + horizontal, + vertical               (3: the clouds pipelines' raw + hflip + vflip)
 //   hvflip     + horizontal, vertical, both           (4)
 //   transpose  + transpose (swap H and W)             (2)
 //   d4         the 8 symmetries of the square: rotations by 0/90/180/270 degrees, each with and

@@ -2,8 +2,8 @@
 // A collated mini-batch, as the trainer and the predictor consume it.
 //
 //   images   N x C x H x W float32 (the transformed images, channels first)
-//   masks    N x K x H x W float32 0/1 targets; undefined when the dataset has no labels
-//   labels   N x K float32: 1 where class k has any foreground pixel in the (augmented) mask, the
+//   masks    N x K x H x W float32 targets, 0/1 (soft labels: probabilities); undefined without labels
+//   labels   N x K float32: 1 where class k of the (augmented) mask has a pixel above 0.5, the
 //            classification head's target; undefined without labels
 //   ids      the samples' ids, in batch order (submissions, out-of-fold files)
 //   indices  the samples' dataset indices, in batch order

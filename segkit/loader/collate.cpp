@@ -47,7 +47,7 @@ Batch collate(const std::vector<data::Sample>& samples, const std::vector<size_t
     write_chw(sample.image, batch.images[i]);
     if (sample.has_mask()) write_chw(sample.mask, batch.masks[i]);
   }
-  if (batch.has_masks()) batch.labels = batch.masks.flatten(2).amax(2).gt(0).to(torch::kFloat32);
+  if (batch.has_masks()) batch.labels = batch.masks.flatten(2).amax(2).gt(0.5).to(torch::kFloat32);  // soft labels too
   return batch;
 }
 

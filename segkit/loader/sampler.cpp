@@ -72,4 +72,20 @@ std::vector<double> positive_share_weights(const std::vector<bool>& positive, do
   return weights;
 }
 
+std::vector<double> mixed_share_weights(const std::vector<double>& base, size_t extra, double extra_share) {
+  if (!(extra_share > 0.0 && extra_share < 1.0)) {
+    throw ConfigError(fmt::format("the share of the added samples must be in (0, 1), got {}", extra_share));
+  }
+  const double base_sum = std::accumulate(base.begin(), base.end(), 0.0);
+  if (extra == 0 || !(base_sum > 0.0)) {
+    throw ConfigError(fmt::format("mixing needs samples on both sides; got {} training and {} added samples",
+                                  base.size(), extra));
+  }
+  std::vector<double> weights;
+  weights.reserve(base.size() + extra);
+  for (double weight : base) weights.push_back(weight / base_sum * (1.0 - extra_share));
+  weights.resize(base.size() + extra, extra_share / static_cast<double>(extra));
+  return weights;
+}
+
 }  // namespace segkit::loader

@@ -25,4 +25,9 @@ std::vector<size_t> weighted_order(const std::vector<double>& weights, size_t co
 /// outside (0, 1) or one of the two groups is empty.
 std::vector<double> positive_share_weights(const std::vector<bool>& positive, double positive_fraction);
 
+/// `base` (the training set's weights, relative to each other) followed by `extra` equal weights,
+/// scaled so that a share `extra_share` of the draws falls on the extra samples (pseudo-labels mixed
+/// into training). Throws ConfigError when the share is outside (0, 1) or a side is empty.
+std::vector<double> mixed_share_weights(const std::vector<double>& base, size_t extra, double extra_share);
+
 }  // namespace segkit::loader

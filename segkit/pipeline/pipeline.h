@@ -4,4 +4,6 @@
 
 #include "segkit/pipeline/ensemble_run.h"
 #include "segkit/pipeline/predict_run.h"
+#include "segkit/pipeline/image_source.h"
 #include "segkit/pipeline/probability_file.h"
+#include "segkit/pipeline/pseudo_label_run.h"

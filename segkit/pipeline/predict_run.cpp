@@ -6,13 +6,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "segkit/config/config.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
 #include "segkit/core/progress.h"
-#include "segkit/data/dataset_factory.h"
-#include "segkit/data/image_folder_dataset.h"
 #include "segkit/io/image_io.h"
+#include "segkit/pipeline/image_source.h"
 #include "segkit/pipeline/probability_file.h"
 #include "segkit/postprocess/postprocess_config.h"
 #include "segkit/report/example_panel.h"
@@ -27,16 +25,6 @@ namespace segkit::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-
-data::DatasetPtr open_input(const fs::path& input) {
-  const auto extension = input.extension().string();
-  if (extension == ".yaml" || extension == ".yml") {
-    const auto config = config::load_config(input, {}, config::segkit_schema());
-    return data::build_dataset(config.at("data"), input.parent_path());
-  }
-  if (!fs::is_directory(input)) throw IoError(fmt::format("{}: not an image folder or a .yaml config", input.string()));
-  return std::make_shared<data::ImageFolderDataset>(input);
-}
 
 postprocess::PostprocessConfig postprocess_for(const PredictRequest& request, const std::vector<std::string>& classes) {
   postprocess::PostprocessConfig config;
@@ -86,7 +74,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
     models.insert(models.end(), loaded.begin(), loaded.end());
   }
   infer::Predictor predictor(std::move(models), request.predictor);
-  const auto dataset = open_input(request.input);
+  const auto dataset = open_image_source(request.input);
   const auto& classes = predictor.class_names();
   const auto post = postprocess_for(request, classes);
 

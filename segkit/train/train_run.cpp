@@ -8,6 +8,7 @@
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
+#include "segkit/data/concat_dataset.h"
 #include "segkit/data/dataset_factory.h"
 #include "segkit/data/folds.h"
 #include "segkit/loader/data_loader.h"
@@ -74,7 +75,8 @@ void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_
 }
 
 FoldResult train_fold(const config::Config& config, int fold, const RunRequest& request,
-                      const data::DatasetPtr& dataset, const std::vector<int>& folds) {
+                      const data::DatasetPtr& dataset, const data::DatasetPtr& pseudo_labelled,
+                      const std::vector<int>& folds) {
   const TrainOptions options = read_train_options(config);
   std::vector<size_t> train_indices, val_indices;
   for (size_t i = 0; i < folds.size(); ++i) (folds[i] == fold ? val_indices : train_indices).push_back(i);
@@ -82,6 +84,7 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
     throw ConfigError(fmt::format("fold {} leaves {} training and {} validation images; check folds.k and {}", fold,
                                   train_indices.size(), val_indices.size(), config.get<std::string>("folds.file")));
   }
+  const size_t training = train_indices.size();
   auto train_options = loader_options(options, options.batch_size, true);
   train_options.drop_last = train_indices.size() > static_cast<size_t>(options.batch_size);
   if (options.positive_fraction) {
@@ -92,7 +95,19 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
     }
     train_options.sample_weights = loader::positive_share_weights(positive, *options.positive_fraction);
   }
-  loader::DataLoader train_loader(dataset, transforms::build_pipeline(config.at("augment.train"), "augment.train"),
+  auto train_set = dataset;
+  if (pseudo_labelled) {
+    // Pseudo-labelled images follow the dataset's; every fold trains on all of them and validates on
+    // none. An epoch still draws each training image about once, plus the pseudo share on top.
+    train_set = std::make_shared<data::ConcatDataset>(std::vector<data::DatasetPtr>{dataset, pseudo_labelled});
+    if (train_options.sample_weights.empty()) train_options.sample_weights.assign(training, 1.0);
+    const double share = config.get<double>("pseudo_labels.share");
+    train_options.sample_weights =
+        loader::mixed_share_weights(train_options.sample_weights, pseudo_labelled->size(), share);
+    train_options.samples_per_epoch = static_cast<size_t>(std::lround(static_cast<double>(training) / (1.0 - share)));
+    for (size_t j = 0; j < pseudo_labelled->size(); ++j) train_indices.push_back(dataset->size() + j);
+  }
+  loader::DataLoader train_loader(train_set, transforms::build_pipeline(config.at("augment.train"), "augment.train"),
                                   train_options, train_indices);
   const int val_batch = options.val_batch_size > 0 ? options.val_batch_size : options.batch_size;
   loader::DataLoader val_loader(dataset, transforms::build_pipeline(config.at("augment.val"), "augment.val"),
@@ -107,7 +122,8 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
   FoldResult result;
   result.fold = fold;
   result.dir = request.run_dir / fmt::format("fold{}", fold);
-  log::info("fold {}: {} training, {} validation images -> {}", fold, train_indices.size(), val_indices.size(),
+  log::info("fold {}: {} training{}, {} validation images -> {}", fold, training,
+            pseudo_labelled ? fmt::format(" ({} pseudo-labelled)", pseudo_labelled->size()) : "", val_indices.size(),
             result.dir.string());
   Trainer trainer(std::move(parts), options, result.dir, dataset->class_names());
   trainer.set_config_text(config.to_yaml());
@@ -148,6 +164,15 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   const auto folds = data::load_or_create_folds(*dataset, config_dir / config.get<std::string>("folds.file"),
                                                 config.get<int>("folds.k"), config.get<std::string>("folds.method"),
                                                 config.get<uint64_t>("seed"));
+  data::DatasetPtr pseudo_labelled;
+  if (!config.at("pseudo_labels.data").is_null()) {
+    pseudo_labelled = data::build_dataset(config.at("pseudo_labels.data"), config_dir);
+    if (pseudo_labelled->class_names() != dataset->class_names()) {
+      throw ConfigError(fmt::format("{}pseudo_labels.data has classes [{}] but data has [{}]",
+                                    config.where("pseudo_labels.data"), fmt::join(pseudo_labelled->class_names(), ", "),
+                                    fmt::join(dataset->class_names(), ", ")));
+    }
+  }
   fs::create_directories(request.run_dir);
   write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
 
@@ -155,7 +180,7 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   std::vector<FoldResult> results;
   config::json summary = config::json::array();
   for (int fold : chosen) {
-    results.push_back(train_fold(config, fold, request, dataset, folds));
+    results.push_back(train_fold(config, fold, request, dataset, pseudo_labelled, folds));
     const auto& state = results.back().state;
     summary.push_back({{"fold", fold},
                        {"best_epoch", state.best_epoch},

@@ -343,6 +343,19 @@ TEST(Cli, SyntheticSteelRunsTrainTunePredictSubmitEvaluate) {
   ASSERT_EQ(combined.exit_code, 0) << combined.err;
   EXPECT_NE(combined.out.find("combined 16 images from 2 predictions (mean)"), std::string::npos) << combined.out;
 
+  // Pseudo-labels (soft) from the predictions, mixed into a second training at half the draws.
+  // lo = hi = 0.5 keeps every image whose peaks are not exactly 0.5, i.e. all of them here.
+  auto pseudo = run_segkit("pseudo-label --pred '" + pred + "' --input '" + config.string() + "' --out '" +
+                           (dir / "pseudo").string() + "' --lo 0.5 --hi 0.5 --soft");
+  ASSERT_EQ(pseudo.exit_code, 0) << pseudo.err;
+  EXPECT_NE(pseudo.out.find("selected 16 of 16 images"), std::string::npos) << pseudo.out;
+  auto retrained = run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / "run2").string() +
+                              "' train.epochs=1 pseudo_labels.share=0.5 "
+                              "'pseudo_labels.data={format: prepared, dir: ../pseudo}'");
+  ASSERT_EQ(retrained.exit_code, 0) << retrained.err;
+  EXPECT_NE((retrained.out + retrained.err).find("8 training (16 pseudo-labelled)"), std::string::npos)
+      << retrained.out << retrained.err;
+
   const std::string csv = (dir / "submission.csv").string();
   auto submitted = run_segkit("submit --pred '" + pred + "' --format severstal -o '" + csv + "'");
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;

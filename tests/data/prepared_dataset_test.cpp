@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "segkit/core/error.h"
+#include "segkit/data/concat_dataset.h"
 #include "segkit/data/mask_folder_dataset.h"
 #include "segkit/data/prepared_dataset.h"
 #include "tests/support/test_support.h"
@@ -99,6 +100,79 @@ TEST(PreparedDataset, ShrinksRealPolypsOnce) {
     EXPECT_EQ(sample.image.size(), cv::Size(80, 64));
     EXPECT_GT(cv::countNonZero(sample.mask), 0) << sample.id;
     EXPECT_EQ(sample.id, source.id(i));
+  }
+}
+
+// Soft labels: a horizontal ramp of probabilities in 3 classes (class k scaled by 1 / (2k + 1)).
+class SoftLabels : public Dataset {
+ public:
+  size_t size() const override { return 2; }
+  Sample get(size_t index) const override {
+    Sample sample{id(index), cv::Mat(8, 12, CV_8UC3, cv::Scalar(10, 20, 30 + static_cast<int>(index))), cv::Mat()};
+    std::vector<cv::Mat> planes;
+    for (int k = 0; k < 3; ++k) {
+      cv::Mat plane(8, 12, CV_32F);
+      for (int x = 0; x < 12; ++x) plane.col(x).setTo(x / 11.0 / (2 * k + 1));
+      planes.push_back(plane);
+    }
+    cv::merge(planes, sample.mask);
+    return sample;
+  }
+  const std::vector<std::string>& class_names() const override { return names_; }
+  std::string id(size_t index) const override { return "soft" + std::to_string(index) + ".png"; }
+
+ private:
+  std::vector<std::string> names_{"a", "b", "c"};
+};
+
+TEST(PreparedDataset, KeepsSoftLabelsAsProbabilitiesToTheNearest255th) {
+  test::TempDir dir;
+  SoftLabels source;
+  prepare_dataset(source, dir / "same", {});
+  const PreparedDataset same(dir / "same");
+  const Sample original = source.get(1);
+  const Sample kept = same.get(1);
+  ASSERT_EQ(kept.mask.type(), CV_32FC3);
+  EXPECT_LE(max_difference(kept.mask, original.mask), 0.5 / 255 + 1e-6);
+  EXPECT_EQ(max_difference(kept.image, original.image), 0);
+  EXPECT_EQ(same.classes_present(0), (std::vector<bool>{true, false, false}));  // peaks 1, 1/3, 1/5
+
+  // Shrunk, the ramp stays a ramp (bilinear) rather than a staircase of 0/1.
+  PrepareOptions half;
+  half.height = 4;
+  half.width = 6;
+  prepare_dataset(source, dir / "half", half);
+  const Sample shrunk = PreparedDataset(dir / "half").get(0);
+  ASSERT_EQ(shrunk.mask.size(), cv::Size(6, 4));
+  cv::Mat expected;
+  std::vector<cv::Mat> planes;
+  cv::split(original.mask, planes);
+  for (auto& plane : planes) cv::resize(plane, plane, {6, 4}, 0, 0, cv::INTER_LINEAR);
+  cv::merge(planes, expected);
+  EXPECT_LE(max_difference(shrunk.mask, expected), 0.5 / 255 + 1e-6);
+}
+
+TEST(ConcatDataset, ServesEachPartInTurnAndRefusesOtherClasses) {
+  test::TempDir dir;
+  ManyClasses first;
+  prepare_dataset(first, dir.path(), {});
+  const auto a = std::make_shared<PreparedDataset>(dir.path());
+  const auto b = std::make_shared<PreparedDataset>(dir.path());
+  const ConcatDataset both({a, b});
+  ASSERT_EQ(both.size(), 6u);
+  EXPECT_EQ(both.class_names(), a->class_names());
+  EXPECT_EQ(both.id(4), b->id(1));
+  EXPECT_EQ(max_difference(both.get(4).mask, b->get(1).mask), 0);
+  EXPECT_EQ(both.classes_present(3), b->classes_present(0));
+  EXPECT_THROW(both.get(6), DataError);
+
+  SoftLabels other;
+  prepare_dataset(other, dir / "soft", {});
+  try {
+    ConcatDataset mixed({a, std::make_shared<PreparedDataset>(dir / "soft")});
+    FAIL() << "datasets with other classes were mixed";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("[a, b, c]"), std::string::npos) << e.what();
   }
 }
 

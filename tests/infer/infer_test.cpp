@@ -31,7 +31,7 @@ TEST(Tta, AnEquivariantIdentityModelGetsItsInputBack) {
 TEST(Tta, EachTransformIsUndoneAndCounted) {
   const auto images = torch::arange(2 * 32 * 64, torch::kFloat32).view({1, 2, 32, 64});
   for (const auto& [name, passes] : std::vector<std::pair<std::string, int>>{
-           {"none", 1}, {"hflip", 2}, {"vflip", 2}, {"hvflip", 4}, {"transpose", 2}, {"d4", 8}}) {
+           {"none", 1}, {"hflip", 2}, {"vflip", 2}, {"flips", 3}, {"hvflip", 4}, {"transpose", 2}, {"d4", 8}}) {
     int calls = 0;
     std::vector<torch::Tensor> seen;
     TtaOptions options;

@@ -110,6 +110,21 @@ TEST(Sampler, PositiveShareWeightsDrawTheRequestedShare) {
   EXPECT_THROW(weighted_order({1.0, -1.0}, 3, 0, 0), ConfigError);
 }
 
+TEST(Sampler, MixedShareWeightsGiveTheAddedSamplesTheirShare) {
+  // 90 training images (10 of them weighted 5x by an earlier rule) and 30 pseudo-labelled ones at 25 %.
+  std::vector<double> base(90, 1.0);
+  for (size_t i = 0; i < 10; ++i) base[i] = 5.0;
+  const auto weights = mixed_share_weights(base, 30, 0.25);
+  ASSERT_EQ(weights.size(), 120u);
+  EXPECT_DOUBLE_EQ(weights[0] / weights[10], 5.0);  // the training set's own proportions stay
+  const auto drawn = weighted_order(weights, 40000, 5, 1);
+  const auto added = std::count_if(drawn.begin(), drawn.end(), [](size_t i) { return i >= 90; });
+  EXPECT_NEAR(static_cast<double>(added) / 40000.0, 0.25, 0.01);
+  EXPECT_THROW(mixed_share_weights(base, 30, 1.0), ConfigError);
+  EXPECT_THROW(mixed_share_weights(base, 0, 0.25), ConfigError);
+  EXPECT_THROW(mixed_share_weights({}, 30, 0.25), ConfigError);
+}
+
 TEST(DataLoader, BatchesAreIdenticalForAnyNumberOfWorkers) {
   auto dataset = std::make_shared<GeneratedDataset>(23, 24, 32);
   LoaderOptions options;
