@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands/commands.h"
+#include "cli/commands/size_option.h"
 #include "segkit/infer/tta.h"
 #include "segkit/pipeline/predict_run.h"
 
@@ -16,6 +17,7 @@ void add_predict_command(CLI::App& app) {
     std::vector<std::string> runs;
     std::string input, out, tta = "none", merge = "mean", postprocess, save = "masks", overlays, device = "auto";
     std::vector<double> scales;
+    std::string output_size;
     int tile = 0, overlap = 64, workers = 2;
   };
   auto args = std::make_shared<Args>();
@@ -35,6 +37,9 @@ void add_predict_command(CLI::App& app) {
       ->check(CLI::IsMember({"masks", "probs", "both"}))
       ->capture_default_str();
   predict->add_option("--overlays", args->overlays, "also write images with the masks drawn here");
+  predict->add_option("--output-size", args->output_size,
+                      "HxW: masks and probabilities at this size instead of each image's own (clouds: 350x525)")
+      ->check(size_validator());
   predict->add_option("--device", args->device, "auto, cpu, cuda, cuda:N")->capture_default_str();
   predict->add_option("--workers", args->workers, "decoding threads")->capture_default_str();
   predict->callback([args] {
@@ -52,6 +57,11 @@ void add_predict_command(CLI::App& app) {
       request->predictor.tiles.emplace();
       request->predictor.tiles->tile = args->tile;
       request->predictor.tiles->overlap = args->overlap;
+    }
+    if (!args->output_size.empty()) {
+      int height = 0, width = 0;
+      parse_size(args->output_size, height, width);
+      request->predictor.output_size = cv::Size(width, height);
     }
     if (!args->postprocess.empty()) request->postprocess = args->postprocess;
     request->save_masks = args->save != "probs";

@@ -5,6 +5,7 @@
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
+#include "segkit/core/background_consumer.h"
 #include "segkit/core/parallel.h"
 #include "segkit/core/progress.h"
 #include "segkit/core/strings.h"

@@ -93,6 +93,7 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) 
   const auto input = image.unsqueeze(0).to(device_);
   const int64_t height = input.size(2), width = input.size(3);
   torch::Tensor sum, class_sum;
+  int64_t classifiers = 0;
   for (const auto& loaded : models_) {
     auto& model = *loaded.model;
     const PredictFn forward = [&](const torch::Tensor& x) {
@@ -106,6 +107,7 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) 
     if (model.has_classification_head()) {
       const auto labels = torch::sigmoid(model.forward_with_aux(pad_to_stride(input)).labels);
       class_sum = class_sum.defined() ? class_sum + labels : labels;
+      ++classifiers;
     }
   }
   Prediction prediction;
@@ -118,7 +120,7 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) 
                                     .align_corners(false));
   }
   prediction.probabilities = mean[0].to(torch::kCPU).contiguous();
-  if (class_sum.defined()) prediction.class_probabilities = (class_sum[0] / static_cast<double>(models_.size())).to(torch::kCPU);
+  if (class_sum.defined()) prediction.class_probabilities = (class_sum[0] / static_cast<double>(classifiers)).to(torch::kCPU);
   return prediction;
 }
 
@@ -129,7 +131,7 @@ void Predictor::predict_dataset(const data::DatasetPtr& dataset, const std::func
   loader::DataLoader images(dataset, models_.front().preprocess, options);
   images.start_epoch(0);
   while (auto batch = images.next()) {
-    auto prediction = predict(batch->images[0], batch->source_sizes[0]);
+    auto prediction = predict(batch->images[0], options_.output_size.value_or(batch->source_sizes[0]));
     prediction.id = batch->ids[0];
     sink(prediction);
   }

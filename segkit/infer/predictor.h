@@ -32,6 +32,9 @@ struct PredictorOptions {
   std::string device = "auto";
   bool fast_path = true;  ///< BatchNorm folded into convolutions, channels-last
   int workers = 2;        ///< loader threads decoding and preprocessing ahead of the model
+  /// Set: probabilities are resized to this size instead of the image's size on disk (the clouds
+  /// competition scored masks at 350x525, a quarter of its 1400x2100 images).
+  std::optional<cv::Size> output_size{};
 };
 
 /// A model ready to predict and the preprocessing it was trained with.

@@ -6,6 +6,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "segkit/core/background_consumer.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
 #include "segkit/core/progress.h"
@@ -44,6 +45,9 @@ void write_georeferenced(const PredictRequest& request, const data::Dataset& dat
                          const std::string& stem, const cv::Mat& masks) {
 #ifdef SEGKIT_WITH_GDAL
   if (const auto* chips = dynamic_cast<const data::GeoTiffDataset*>(&dataset)) {
+    if (request.predictor.output_size) {
+      throw ConfigError("--output-size does not apply to GeoTIFF inputs: their masks keep the input's grid");
+    }
     std::filesystem::create_directories(request.out_dir / "geotiff");
     io::write_geotiff(request.out_dir / "geotiff" / (stem + ".tif"), masks, chips->georeference(position));
   }
@@ -56,6 +60,7 @@ void write_georeferenced(const PredictRequest& request, const data::Dataset& dat
 void write_overlay(const fs::path& file, data::Sample sample, const cv::Mat& masks) {
   cv::Mat image = sample.image;
   if (image.depth() != CV_8U) cv::normalize(image, image, 0, 255, cv::NORM_MINMAX, CV_8U);
+  if (image.size() != masks.size()) cv::resize(image, image, masks.size(), 0, 0, cv::INTER_AREA);  // --output-size
   if (image.channels() == 1) cv::cvtColor(image, image, cv::COLOR_GRAY2RGB);
   if (sample.has_mask() && sample.mask.size() == masks.size() && sample.mask.channels() == masks.channels()) {
     io::write_image(file, report::example_panel({sample.id, image, sample.mask, masks}, std::max(image.rows, image.cols)));
@@ -88,7 +93,9 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   submit::PredictionIndex index{classes, {}};
   Progress bar("predict", static_cast<int64_t>(dataset->size()));
   size_t position = 0;
-  predictor.predict_dataset(dataset, [&](const infer::Prediction& prediction) {
+  // Post-processing and writing run in their own thread, overlapping the next image's inference
+  // (the loader's workers already overlap decoding); a few predictions wait at most.
+  BackgroundConsumer<infer::Prediction> writer(4, [&](infer::Prediction& prediction) {
     const auto bytes = probability_bytes(prediction.probabilities);
     std::vector<cv::Mat> planes;
     for (size_t k = 0; k < classes.size(); ++k) {
@@ -118,6 +125,8 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
     ++summary.images;
     bar.advance();
   });
+  predictor.predict_dataset(dataset, [&](const infer::Prediction& prediction) { writer.push(prediction); });
+  writer.finish();
   bar.finish();
   submit::write_prediction_index(request.out_dir, index);
   return summary;

@@ -1,10 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "segkit/core/background_consumer.h"
 #include "segkit/core/parallel.h"
 
 namespace segkit {
@@ -27,6 +31,40 @@ TEST(Parallel, RethrowsTheLowestFailedIndex) {
     } catch (const std::runtime_error& e) {
       EXPECT_STREQ(e.what(), "item 7") << threads << " threads";
     }
+  }
+}
+
+TEST(BackgroundConsumer, ConsumesEveryItemInOrderWithBoundedWaiting) {
+  std::vector<int> seen;
+  std::atomic<size_t> most_waiting{0};
+  std::atomic<int> pushed{0};
+  {
+    BackgroundConsumer<int> consumer(2, [&](int& item) {
+      most_waiting = std::max<size_t>(most_waiting, static_cast<size_t>(pushed.load() - item));
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      seen.push_back(item);
+    });
+    for (int i = 0; i < 50; ++i) {
+      consumer.push(i);
+      pushed = i + 1;
+    }
+    consumer.finish();
+    EXPECT_EQ(seen.size(), 50u);  // finish() returned only after the last item
+  }
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(seen[static_cast<size_t>(i)], i);
+  EXPECT_LE(most_waiting.load(), 4u);  // capacity 2 waiting + the one being consumed, + one racing push
+}
+
+TEST(BackgroundConsumer, TheConsumersErrorReachesTheProducer) {
+  BackgroundConsumer<int> consumer(1, [](int& item) {
+    if (item == 3) throw std::runtime_error("cannot write item 3");
+  });
+  try {
+    for (int i = 0; i < 100; ++i) consumer.push(i);
+    consumer.finish();
+    FAIL() << "the error was lost";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "cannot write item 3");
   }
 }
 

@@ -78,6 +78,15 @@ TEST(Predictor, AveragesTheFoldsOfARunAndStreamsADataset) {
   EXPECT_EQ(seen[0].probabilities.sizes(), (std::vector<int64_t>{2, 40, 60}));
   EXPECT_EQ(seen[1].probabilities.sizes(), (std::vector<int64_t>{2, 33, 65}));
 
+  // A fixed output size (the clouds submissions' 350x525) replaces each image's own.
+  auto fixed_options = options;
+  fixed_options.output_size = cv::Size(15, 10);
+  Predictor fixed(models, fixed_options);
+  fixed.predict_dataset(std::make_shared<data::ImageFolderDataset>(dir / "images"), [&](const Prediction& p) {
+    EXPECT_EQ(p.size, cv::Size(15, 10));
+    EXPECT_EQ(p.probabilities.sizes(), (std::vector<int64_t>{2, 10, 15}));
+  });
+
   // The ensemble is the mean of its members.
   Predictor only_first({models[0]}, options), only_second({models[1]}, options);
   const auto image = torch::rand({1, 64, 64}).expand({3, 64, 64}).contiguous();
