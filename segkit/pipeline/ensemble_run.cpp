@@ -56,10 +56,60 @@ void check_members(const EnsembleRequest& request, const std::vector<submit::Pre
   }
 }
 
+
+// The members' combination for one image as K-channel CV_8U probabilities, round(p * 255); a vote
+// is 0 or 255. The mean is also saved as the output's probabilities, with `labels` when known.
+cv::Mat combine(const EnsembleRequest& request, const submit::PredictionImage& image,
+                const std::vector<std::string>& classes, double total_weight,
+                const std::optional<std::vector<float>>& class_probabilities) {
+  cv::Mat combined;
+  if (request.method == "mean") {
+    torch::Tensor sum;
+    for (const auto& member : request.members) {
+      const auto probabilities = read_probabilities(member.dir, image, classes.size()) * member.weight;
+      sum = sum.defined() ? sum + probabilities : probabilities;
+    }
+    const auto bytes = probability_bytes(sum / total_weight);
+    write_probabilities(request.out_dir, image.stem, image.id, bytes,
+                        class_probabilities ? torch::tensor(*class_probabilities) : torch::Tensor());
+    std::vector<cv::Mat> planes;
+    for (int64_t k = 0; k < bytes.size(0); ++k) {
+      planes.push_back(cv::Mat(image.height, image.width, CV_8U, bytes[k].data_ptr<uint8_t>()).clone());
+    }
+    cv::merge(planes, combined);
+    return combined;
+  }
+  cv::Mat votes = cv::Mat::zeros(image.height, image.width, CV_64FC(static_cast<int>(classes.size())));
+  for (const auto& member : request.members) {
+    cv::Mat member_masks;
+    submit::read_prediction_masks(member.dir, image, classes).convertTo(member_masks, CV_64F, member.weight);
+    votes += member_masks;
+  }
+  // Compared as one channel (OpenCV compares with a scalar only there): 0 or 255 per value.
+  const cv::Mat majority = votes.reshape(1) > total_weight / 2.0;
+  return majority.reshape(static_cast<int>(classes.size()));
+}
+
+// Per class: the mean of the members' classifier probabilities, when every member has them.
+std::optional<std::vector<float>> members_class_probabilities(const EnsembleRequest& request,
+                                                              const submit::PredictionImage& image, size_t classes,
+                                                              double total_weight) {
+  std::vector<float> mean(classes, 0.f);
+  for (const auto& member : request.members) {
+    const auto labels = read_class_probabilities(member.dir, image.stem, classes);
+    if (!labels) return std::nullopt;
+    for (size_t k = 0; k < classes; ++k) mean[k] += static_cast<float>(member.weight / total_weight) * (*labels)[k];
+  }
+  return mean;
+}
+
 }  // namespace
 
 size_t ensemble_predictions(const EnsembleRequest& request) {
-  if (request.members.size() < 2) throw ConfigError("an ensemble needs at least two prediction directories");
+  const bool gated = request.emptiness || request.classifier;
+  if (request.members.size() < (gated ? 1u : 2u)) {
+    throw ConfigError("an ensemble needs at least two prediction directories (one with --empty-from or --classifier)");
+  }
   if (request.method != "mean" && request.method != "vote") {
     throw ConfigError("ensemble method '" + request.method + "' is unknown; valid: mean, vote");
   }
@@ -70,7 +120,14 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
     total_weight += member.weight;
     indexes.push_back(submit::read_prediction_index(member.dir));
   }
-  check_members(request, indexes);
+  // The gates must cover the same images and classes as the members; checked like members.
+  EnsembleRequest checked = request;
+  for (const auto& gate : {request.emptiness, request.classifier}) {
+    if (!gate) continue;
+    checked.members.push_back({*gate, 1.0});
+    indexes.push_back(submit::read_prediction_index(*gate));
+  }
+  check_members(checked, indexes);
   const auto& classes = indexes.front().classes;
   postprocess::PostprocessConfig post;
   if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess);
@@ -79,32 +136,28 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
   fs::remove(request.out_dir / "index.json");
   submit::PredictionIndex index{classes, {}};
   for (const auto& image : indexes.front().images) {
-    cv::Mat masks;
-    if (request.method == "mean") {
-      torch::Tensor sum;
-      for (const auto& member : request.members) {
-        const auto probabilities = read_probabilities(member.dir, image, classes.size()) * member.weight;
-        sum = sum.defined() ? sum + probabilities : probabilities;
-      }
-      const auto bytes = probability_bytes(sum / total_weight);
-      write_probabilities(request.out_dir, image.stem, image.id, bytes);
-      std::vector<cv::Mat> planes;
-      for (size_t k = 0; k < classes.size(); ++k) {
-        const cv::Mat probability(image.height, image.width, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());
-        planes.push_back(postprocess::apply_postprocess(probability, post.for_class(classes[k])));
-      }
-      cv::merge(planes, masks);
-    } else {
-      cv::Mat votes = cv::Mat::zeros(image.height, image.width, CV_64FC(static_cast<int>(classes.size())));
-      for (const auto& member : request.members) {
-        cv::Mat member_masks;
-        submit::read_prediction_masks(member.dir, image, classes).convertTo(member_masks, CV_64F, member.weight);
-        votes += member_masks;
-      }
-      // Compared as one channel (OpenCV compares with a scalar only there), 0/255 per value.
-      const cv::Mat majority = votes.reshape(1) > total_weight / 2.0;
-      majority.reshape(static_cast<int>(classes.size())).convertTo(masks, CV_8U, 1.0 / 255.0);
+    const auto class_probabilities =
+        request.classifier ? read_class_probabilities(*request.classifier, image.stem, classes.size())
+                           : members_class_probabilities(request, image, classes.size(), total_weight);
+    if (request.classifier && !class_probabilities) {
+      throw DataError(fmt::format("{}: image '{}' has no classifier probabilities (`labels`: a model with a "
+                                  "classification head, predicted with --save probs|both)",
+                                  request.classifier->string(), image.id));
     }
+    const cv::Mat combined = combine(request, image, classes, total_weight, class_probabilities);
+    cv::Mat seg1;
+    if (request.emptiness) seg1 = submit::read_prediction_masks(*request.emptiness, image, classes);
+    std::vector<cv::Mat> planes, seg1_planes;
+    cv::split(combined, planes);
+    if (!seg1.empty()) cv::split(seg1, seg1_planes);
+    for (size_t k = 0; k < classes.size(); ++k) {
+      std::optional<double> class_probability;
+      if (class_probabilities) class_probability = (*class_probabilities)[k];
+      planes[k] = postprocess::apply_postprocess(planes[k], post.for_class(classes[k]), class_probability);
+      if (!seg1.empty() && cv::countNonZero(seg1_planes[k]) == 0) planes[k].setTo(0);
+    }
+    cv::Mat masks;
+    cv::merge(planes, masks);
     index.images.push_back(submit::write_prediction_masks(request.out_dir, image.id, masks, classes));
   }
   submit::write_prediction_index(request.out_dir, index);

@@ -8,7 +8,9 @@
 #include <torch/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace segkit::pipeline {
 
@@ -16,6 +18,11 @@ std::filesystem::path probability_path(const std::filesystem::path& dir, const s
 
 /// Probabilities in [0, 1] (any shape) as uint8 round(p * 255), contiguous.
 torch::Tensor probability_bytes(const torch::Tensor& probabilities);
+
+/// The classifier's K probabilities (`labels`) of one image; nullopt when the file or the tensor is
+/// absent. Throws DataError when `labels` is not K float32 values.
+std::optional<std::vector<float>> read_class_probabilities(const std::filesystem::path& dir, const std::string& stem,
+                                                           size_t classes);
 
 /// Writes the file of one image (creating probabilities/), atomically; `labels` may be undefined.
 void write_probabilities(const std::filesystem::path& dir, const std::string& stem, const std::string& id,

@@ -45,22 +45,6 @@ cv::Mat read_soft_mask(const fs::path& dir, const submit::PredictionImage& image
   return mask;
 }
 
-// The classifier's K probabilities for one image, when its probability file has `labels`.
-std::optional<std::vector<float>> read_labels(const fs::path& dir, const submit::PredictionImage& image,
-                                              size_t classes) {
-  const auto file = probability_path(dir, image.stem);
-  if (!fs::exists(file)) return std::nullopt;
-  const io::SafetensorsReader reader(file);
-  if (!reader.contains("labels")) return std::nullopt;
-  const auto& info = reader.tensor("labels");
-  if (info.dtype != io::DType::kF32 || info.numel() != static_cast<int64_t>(classes)) {
-    throw DataError(fmt::format("{}: labels must be {} float32 values", file.string(), classes));
-  }
-  std::vector<float> labels(classes);
-  reader.read(info, labels.data());
-  return labels;
-}
-
 std::vector<float> peak_probabilities(const cv::Mat& soft_mask) {
   std::vector<cv::Mat> planes;
   cv::split(soft_mask, planes);
@@ -155,14 +139,14 @@ PseudoLabelSummary pseudo_label(const PseudoLabelRequest& request) {
       if (found == classifier_images.end()) {
         throw DataError(fmt::format("{}: no prediction for image '{}'", request.classifier->string(), image.id));
       }
-      confidence = read_labels(*request.classifier, found->second, classes.size());
+      confidence = read_class_probabilities(*request.classifier, found->second.stem, classes.size());
       if (!confidence) {
         throw DataError(fmt::format("{}: image '{}' has no classifier probabilities (`labels`: a model with a "
                                     "classification head, predicted with --save probs|both)",
                                     request.classifier->string(), image.id));
       }
     } else {
-      confidence = read_labels(request.predictions, image, classes.size());
+      confidence = read_class_probabilities(request.predictions, image.stem, classes.size());
       if (!confidence) confidence = peak_probabilities(read_soft_mask(request.predictions, image, classes.size()));
     }
     Selected entry{position->second, image, {}};
