@@ -2,6 +2,7 @@
 #include "segkit/core/strings.h"
 #include "segkit/train/lr_schedules.h"
 #include "segkit/train/one_cycle.h"
+#include "segkit/train/phased_schedule.h"
 #include "segkit/train/plateau.h"
 #include "segkit/train/schedulers.h"
 #include "segkit/train/section_args.h"
@@ -10,7 +11,7 @@ namespace segkit::train {
 
 const std::vector<std::string>& scheduler_names() {
   static const std::vector<std::string> names = {"constant", "step", "plateau", "cosine", "cosine_warm_restarts",
-                                                 "one_cycle"};
+                                                 "one_cycle", "phases"};
   return names;
 }
 
@@ -18,6 +19,13 @@ std::unique_ptr<Scheduler> build_scheduler(torch::optim::Optimizer& optimizer, c
                                            int64_t steps_per_epoch, int64_t epochs, bool monitor_maximizes) {
   std::string name = "constant";
   if (!section.is_null()) name = SectionArgs(section, "scheduler").choice("name", name, scheduler_names());
+  if (name == "phases") {
+    SectionArgs args(section, "scheduler 'phases'");
+    args.declare("name");
+    args.declare("phases");
+    args.finish();
+    return std::make_unique<PhasedSchedule>(optimizer, section["phases"], steps_per_epoch, epochs, monitor_maximizes);
+  }
   SectionArgs args(section, "scheduler '" + name + "'");
   args.declare("name");
   Warmup warmup;

@@ -91,6 +91,23 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          o.p = a.p(0.5);
          return a.make<RandomBrightnessContrast>(o);
        }},
+      // albumentations' deprecated halves of RandomBrightnessContrast, which the 2019 kernels used.
+      {"RandomBrightness",
+       [](TransformArgs& a, const std::string&) {
+         RandomBrightnessContrastOptions o;
+         o.brightness_limit = a.range("limit", o.brightness_limit, R::kSymmetric);
+         o.contrast_limit = {0, 0};
+         o.p = a.p(0.5);
+         return a.make<RandomBrightnessContrast>(o);
+       }},
+      {"RandomContrast",
+       [](TransformArgs& a, const std::string&) {
+         RandomBrightnessContrastOptions o;
+         o.contrast_limit = a.range("limit", o.contrast_limit, R::kSymmetric);
+         o.brightness_limit = {0, 0};
+         o.p = a.p(0.5);
+         return a.make<RandomBrightnessContrast>(o);
+       }},
       {"RandomGamma",
        [](TransformArgs& a, const std::string&) {
          const Range gamma = a.range("gamma_limit", {80, 120}, R::kSymmetric);

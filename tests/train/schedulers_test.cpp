@@ -285,6 +285,8 @@ TEST(Schedulers, StateRoundTripContinuesIdentically) {
       {{"name", "one_cycle"}, {"three_phase", true}},
       {{"name", "plateau"}, {"patience", 1}, {"warmup_steps", 3}},
       {{"name", "constant"}, {"warmup_steps", 20}},
+      {{"name", "phases"},
+       {"phases", {{{"epochs", 3}, {"name", "one_cycle"}}, {{"epochs", 7}, {"name", "cosine"}, {"eta_min", 1e-4}}}}},
   };
   const std::vector<double> metric = {0.3, 0.2, 0.2, 0.25, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
   for (const auto& section : sections) {
@@ -310,6 +312,37 @@ TEST(Schedulers, StateRoundTripContinuesIdentically) {
     }
     EXPECT_EQ(second->state(), first->state());
   }
+}
+
+// fastai's fit_one_cycle twice (the pneumothorax pipelines): each phase is a whole schedule over its
+// own epochs, starting from the configured rates.
+TEST(Schedulers, PhasesRunWholeSchedulesOneAfterTheOther) {
+  ScheduleFixture f({0.1, 0.1}), first({0.1, 0.1}), second({0.1, 0.1});
+  const json one = {{"name", "one_cycle"}, {"max_lr", 1e-3}};
+  const json two = {{"name", "one_cycle"}, {"max_lr", {1e-5, 5e-4}}};
+  json phases = {{"name", "phases"}, {"phases", json::array({one, two})}};
+  phases["phases"][0]["epochs"] = 2;
+  phases["phases"][1]["epochs"] = 3;
+  auto phased = build_scheduler(*f.optimizer, phases, /*steps_per_epoch=*/4, /*epochs=*/5, true);
+  auto alone_one = build_scheduler(*first.optimizer, one, 4, 2, true);
+  auto alone_two = build_scheduler(*second.optimizer, two, 4, 3, true);
+  for (int epoch = 0; epoch < 5; ++epoch) {
+    auto& reference = epoch < 2 ? *alone_one : *alone_two;
+    auto& expected = epoch < 2 ? first : second;
+    for (int step = 0; step < 4; ++step) {
+      ASSERT_DOUBLE_EQ(f.lr(0), expected.lr(0)) << "epoch " << epoch << " step " << step;
+      ASSERT_DOUBLE_EQ(f.lr(1), expected.lr(1)) << "epoch " << epoch << " step " << step;
+      phased->step_batch();
+      reference.step_batch();
+    }
+    phased->step_epoch(0);
+    reference.step_epoch(0);
+  }
+  EXPECT_NE(scheduler_error({{"name", "phases"}, {"phases", {{{"epochs", 2}, {"name", "cosine"}}}}}, 10, 3)
+                .find("add up to 2, but train.epochs is 3"),
+            std::string::npos);
+  EXPECT_NE(scheduler_error({{"name", "phases"}, {"phases", {{{"name", "cosine"}}}}}).find("needs epochs"),
+            std::string::npos);
 }
 
 TEST(Schedulers, SetBaseLrRescalesTheSchedule) {

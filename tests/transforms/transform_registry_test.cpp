@@ -86,11 +86,27 @@ TEST(TransformRegistry, EveryTransformBuildsFromANameOrMinimalParameters) {
     const std::string text =
         found == required.end() ? name : "{" + name + ": " + found->second + "}";
     const TransformPtr t = build_transform(yaml(text), "t");
-    EXPECT_EQ(t->name(), name);
+    const bool half = name == "RandomBrightness" || name == "RandomContrast";  // built as the whole
+    EXPECT_EQ(t->name(), half ? "RandomBrightnessContrast" : name);
     data::Sample sample = test::rgb_sample();
     Rng rng(0);
     EXPECT_NO_THROW(t->force(sample, rng)) << name;
   }
+}
+
+TEST(TransformRegistry, RandomBrightnessAndRandomContrastAreTheHalvesOfRandomBrightnessContrast) {
+  const auto shift = [](const std::string& text) {
+    data::Sample sample = test::rgb_sample();
+    const cv::Vec3b before = sample.image.at<cv::Vec3b>(0, 0);
+    Rng rng(0);
+    build_transform(yaml(text), "t")->force(sample, rng);
+    const cv::Vec3b after = sample.image.at<cv::Vec3b>(0, 0);
+    return std::make_pair(static_cast<int>(before[0]), static_cast<int>(after[0]));
+  };
+  const auto [b0, b1] = shift("{RandomBrightness: {limit: [0.1, 0.1]}}");  // + 25.5, truncated
+  EXPECT_EQ(b1, std::min(255, static_cast<int>(b0 + 25.5)));
+  const auto [c0, c1] = shift("{RandomContrast: {limit: [-0.5, -0.5]}}");  // x 0.5
+  EXPECT_EQ(c1, static_cast<int>(c0 * 0.5));
 }
 
 TEST(TransformRegistry, NamesAreUniqueAndDocumented) {
