@@ -28,7 +28,8 @@ double dice_of(int64_t predicted, int64_t intersection, int64_t truth) {
 // the component list (area, pixels also in the truth), and every gate a choice per image.
 class ClassSearch {
  public:
-  ClassSearch(const OofData& oof, int c, std::vector<int> areas, bool gating) : oof_(oof), c_(c), areas_(std::move(areas)) {
+  ClassSearch(const OofData& oof, int c, std::vector<int> areas, bool gating, int min_total)
+      : oof_(oof), c_(c), areas_(std::move(areas)), min_total_(min_total) {
     gates_.push_back(std::nullopt);
     if (gating) {
       for (int pct = 5; pct <= 95; pct += 5) gates_.push_back(pct / 100.0);
@@ -86,6 +87,7 @@ class ClassSearch {
         for (const auto& [a, in] : components[i]) {
           if (a >= area) predicted += a, intersection += in;
         }
+        if (predicted < min_total_) predicted = intersection = 0;
         dice[i] = dice_of(predicted, intersection, truth_[i]);
       }
       for (const auto& gate : gates) {
@@ -103,6 +105,7 @@ class ClassSearch {
   const OofData& oof_;
   int c_;
   std::vector<int> areas_;
+  int min_total_;
   std::vector<std::optional<double>> gates_;
   std::vector<int64_t> truth_;
   double default_dice_ = 0.0;
@@ -161,13 +164,14 @@ SearchResult search_postprocess(const OofData& oof, const std::vector<std::strin
   // Classes are independent: one per thread.
   parallel_for_index(class_names.size(), options.threads, [&](size_t index) {
     const int c = static_cast<int>(index);
-    ClassSearch search(oof, c, areas, gating);
+    ClassSearch search(oof, c, areas, gating, options.min_total);
     const Candidate best = search.run();
     auto& out = result.classes[index];
     out.name = class_names[index];
     out.params.threshold = best.threshold_pct / 100.0;
     out.params.min_area = best.min_area;
     out.params.cls_threshold = best.cls_threshold;
+    out.params.min_total = options.min_total;
     out.default_dice = search.default_dice();
     out.tuned_dice = best.dice;
   });

@@ -23,13 +23,16 @@ struct SearchOptions {
   std::vector<int> min_areas{};
   /// Searches cls_threshold when every image carries classifier probabilities.
   bool search_cls_threshold = true;
+  /// A fixed min_total rule searched under and written with the result (the pneumothorax pipelines'
+  /// noise_th, at the out-of-fold images' size); 0: none.
+  int min_total = 0;
   /// Classes searched at once; 0: hardware_concurrency.
   int threads = 0;
 };
 
 struct ClassSearchResult {
   std::string name{};
-  /// The best parameters (fill_holes, shape and min_total keep their defaults).
+  /// The best parameters (fill_holes and shape keep their defaults, min_total is the options').
   ClassPostprocess params{};
   /// Mean Dice at threshold 0.5, min_area 0, no gating.
   double default_dice = 0.0;

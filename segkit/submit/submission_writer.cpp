@@ -1,5 +1,7 @@
 #include "segkit/submit/submission_writer.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <opencv2/core.hpp>
 
 #include <fstream>
@@ -181,9 +183,21 @@ SubmissionSummary write_submission(const fs::path& path, const PredictionIndex& 
 
 SubmissionSummary write_submission_from_dir(const fs::path& pred_dir, const fs::path& path,
                                             const SubmissionOptions& options) {
-  const PredictionIndex index = read_prediction_index(pred_dir);
-  return write_submission(path, index, [&](size_t i) {
-    return read_prediction_masks(pred_dir, index.images[i], index.classes);
+  const PredictionIndex stored = read_prediction_index(pred_dir);
+  if (options.size.empty()) {
+    return write_submission(path, stored, [&](size_t i) {
+      return read_prediction_masks(pred_dir, stored.images[i], stored.classes);
+    }, options);
+  }
+  PredictionIndex resized = stored;
+  for (auto& image : resized.images) image.height = options.size.height, image.width = options.size.width;
+  return write_submission(path, resized, [&](size_t i) {
+    std::vector<cv::Mat> planes;
+    cv::split(read_prediction_masks(pred_dir, stored.images[i], stored.classes), planes);
+    for (auto& plane : planes) cv::resize(plane, plane, options.size, 0, 0, cv::INTER_NEAREST);
+    cv::Mat masks;
+    cv::merge(planes, masks);
+    return masks;
   }, options);
 }
 

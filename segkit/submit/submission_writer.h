@@ -25,6 +25,9 @@ namespace segkit::submit {
 struct SubmissionOptions {
   SubmissionFormat format = SubmissionFormat::kSeverstal;
   std::filesystem::path sample_submission{};  // empty: rows in prediction order
+  /// write_submission_from_dir: masks resized (nearest) to this size before encoding (the SIIM
+  /// pipelines post-processed at 256x256 and submitted 1024x1024); empty: as predicted.
+  cv::Size size{};
 };
 
 struct SubmissionSummary {

@@ -76,6 +76,23 @@ TEST(ThresholdSearch, FindsConstructedThresholdMinAreaAndGate) {
   EXPECT_THROW(search_postprocess(oof, {"one"}), ShapeError);
 }
 
+// A fixed min_total is part of every candidate (the fast path agrees with apply_postprocess under
+// it) and is written with the result.
+TEST(ThresholdSearch, SearchesUnderAFixedMinTotal) {
+  const OofData oof = constructed(20);
+  SearchOptions options;
+  options.min_areas = {0, 100, 200, 500};
+  options.min_total = 150;
+  const auto result = search_postprocess(oof, {"defect", "gated"}, options);
+  for (int c = 0; c < 2; ++c) {
+    EXPECT_EQ(result.classes[c].params.min_total, 150);
+    EXPECT_DOUBLE_EQ(mean_dice(oof, c, result.classes[c].params), result.classes[c].tuned_dice);
+    ClassPostprocess defaults;
+    defaults.min_total = 150;
+    EXPECT_DOUBLE_EQ(mean_dice(oof, c, defaults), result.classes[c].default_dice);
+  }
+}
+
 TEST(ThresholdSearch, DefaultMinAreaGridScalesWithImageArea) {
   EXPECT_EQ(default_min_areas(kReferenceArea),
             (std::vector<int>{0, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 20000}));

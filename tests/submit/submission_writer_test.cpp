@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <opencv2/imgproc.hpp>
+
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/io/csv.h"
@@ -77,6 +79,30 @@ TEST(SubmitWriter, SiimRoundTripsSynthPneumo) {
     EXPECT_NE(text.find(",-1\n"), std::string::npos) << text;
   }
   EXPECT_THROW(write_from_synth(SynthKind::kSteel, SubmissionFormat::kSiim, dir), ConfigError);
+}
+
+// SIIM pipelines post-processed at 256x256 and submitted 1024x1024: the masks are resized (nearest)
+// before encoding, and the self-check decodes at the new size.
+TEST(SubmitWriter, ResizesPredictionDirMasksToTheSubmissionSize) {
+  test::TempDir dir;
+  const auto summary = testing::synth(SynthKind::kPneumo, dir / "data", 4);
+  PredictionIndex index{summary.classes, {}};
+  for (const auto& sample : summary.samples) {
+    index.images.push_back(write_prediction_masks(dir / "pred", sample.id, sample.mask, summary.classes));
+  }
+  write_prediction_index(dir / "pred", index);
+  SubmissionOptions options;
+  options.format = SubmissionFormat::kSiim;
+  options.size = cv::Size(2 * summary.samples[0].mask.cols, 2 * summary.samples[0].mask.rows);
+  write_submission_from_dir(dir / "pred", dir / "big.csv", options);
+  const SubmissionFile file = read_submission(dir / "big.csv", SubmissionFormat::kSiim, summary.classes);
+  for (const auto& sample : summary.samples) {
+    cv::Mat expected;
+    cv::resize(sample.mask, expected, options.size, 0, 0, cv::INTER_NEAREST);
+    const cv::Mat decoded = file.decode(submission_image_key(SubmissionFormat::kSiim, sample.id), options.size.height,
+                                        options.size.width);
+    EXPECT_TRUE(testing::same_mask(decoded, expected)) << sample.id;
+  }
 }
 
 TEST(SubmitWriter, FollowsTheSampleSubmissionOrder) {
