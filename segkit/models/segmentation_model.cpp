@@ -1,6 +1,7 @@
 #include "segkit/models/segmentation_model.h"
 
 #include <torch/nn/functional/instancenorm.h>
+#include <torch/nn/functional/padding.h>
 #include <torch/nn/modules/instancenorm.h>
 
 #include "segkit/core/error.h"
@@ -52,6 +53,17 @@ ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, 
     out.labels = classification_head_->forward(features.back());
   }
   if (channels_last_) out.masks = out.masks.contiguous();
+  return out;
+}
+
+ModelOutput SegmentationModelImpl::forward_any_size(const torch::Tensor& x, bool with_labels) {
+  const int64_t stride = requires_divisible_input_ ? encoder_->output_stride() : 1;
+  const int64_t h = x.size(2), w = x.size(3);
+  const int64_t pad_h = (stride - h % stride) % stride, pad_w = (stride - w % stride) % stride;
+  if (pad_h == 0 && pad_w == 0) return forward_with_aux(x, with_labels);
+  namespace F = torch::nn::functional;
+  auto out = forward_with_aux(F::pad(x, F::PadFuncOptions({0, pad_w, 0, pad_h}).mode(torch::kReflect)), with_labels);
+  out.masks = out.masks.slice(2, 0, h).slice(3, 0, w);
   return out;
 }
 

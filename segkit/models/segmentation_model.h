@@ -32,6 +32,9 @@ class SegmentationModelImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
   /// Masks and, with a classification head and `with_labels`, the class logits.
   ModelOutput forward_with_aux(const torch::Tensor& x, bool with_labels = true);
+  /// forward_with_aux for any input size: padded (reflect) to the size check_input_shape wants, the
+  /// masks cropped back (validation on e.g. 650x650 SpaceNet chips).
+  ModelOutput forward_any_size(const torch::Tensor& x, bool with_labels = true);
   /// eval() + inference mode.
   torch::Tensor predict(const torch::Tensor& x);
 

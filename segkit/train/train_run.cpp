@@ -64,7 +64,7 @@ void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_
   nn::NamedTensors tensors;
   val_loader.start_epoch(0);
   while (auto batch = val_loader.next()) {
-    const auto probabilities = torch::sigmoid(model->forward(batch->images.to(torch::Device(device)))).to(torch::kCPU);
+    const auto probabilities = torch::sigmoid(model->forward_any_size(batch->images.to(torch::Device(device)), false).masks).to(torch::kCPU);
     const auto bytes = (probabilities * 255.0).round().to(torch::kUInt8);
     for (int64_t i = 0; i < batch->size(); ++i) {
       tensors.emplace_back("probabilities/" + batch->ids[i], bytes[i]);

@@ -173,7 +173,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       while (auto batch = val_loader.next()) {
         const auto images = batch->images.to(impl.device);
         const auto masks = batch->masks.to(impl.device);
-        auto output = model.forward_with_aux(images, with_labels);
+        auto output = model.forward_any_size(images, with_labels);
         const auto loss = batch_loss(output, masks, batch->labels);
         val_metrics.add(output.masks, masks, loss.item<double>(), output.labels, batch->labels);
         add_report_examples(*batch, output.masks.to(torch::kCPU), options_.threshold,

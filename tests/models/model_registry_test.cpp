@@ -128,6 +128,17 @@ TEST(SegmentationModel, IndivisibleInputProposesPaddedShape) {
   EXPECT_EQ(unet->forward(torch::randn({1, 3, 70, 50})).size(2), 70);
 }
 
+TEST(SegmentationModel, ForwardAnySizePadsByReflectionAndCropsBack) {
+  auto model = create_model({{"arch", "fpn"}, {"encoder_name", "resnet18"}, {"classes", 2}});
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({1, 3, 70, 64});
+  const auto out = model->forward_any_size(x).masks;
+  ASSERT_EQ(out.sizes(), (std::vector<int64_t>{1, 2, 70, 64}));
+  const auto padded = torch::nn::functional::pad(x, torch::nn::functional::PadFuncOptions({0, 0, 0, 26}).mode(torch::kReflect));
+  EXPECT_TRUE(torch::equal(out, model->forward(padded).slice(2, 0, 70)));
+}
+
 TEST(SegmentationModel, FreezeEncoderStopsGradientsAndBatchNormStatistics) {
   auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}});
   model->freeze_encoder();
