@@ -30,9 +30,8 @@ bench: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	@for b in $(BUILD_DIR)/bin/bench_*; do echo "== $$b"; "$$b" || exit 1; done
 
-demo:
-	@echo "make demo arrives with the recipes (issue 7): it will generate data, train and predict." >&2
-	@exit 2
+demo: build
+	@SEGKIT=$(BUILD_DIR)/bin/segkit bash scripts/demo.sh
 
 clean:
 	rm -rf $(BUILD_DIR)
