@@ -34,6 +34,7 @@ void print_version() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  segkit::cli::set_command_line(std::vector<std::string>(argv, argv + argc));
   CLI::App app{"segkit: Kaggle-style image segmentation pipelines (SMP-compatible models) in C++"};
   app.require_subcommand(0, 1);
   bool show_version = false;

@@ -4,7 +4,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 namespace segkit::cli {
+
+/// The process's own command line (argv), for commands that start copies of the program.
+void set_command_line(std::vector<std::string> arguments);
+const std::vector<std::string>& command_line();
 
 void add_config_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);

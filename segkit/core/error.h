@@ -41,4 +41,10 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// A distributed run lost a peer or could not form (segkit/dist).
+class DistError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace segkit

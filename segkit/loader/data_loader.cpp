@@ -76,8 +76,10 @@ DataLoader::DataLoader(data::DatasetPtr dataset, transforms::TransformPtr transf
 DataLoader::~DataLoader() { stop(); }
 
 size_t DataLoader::samples_per_epoch() const {
-  if (!options_.sample_weights.empty() && options_.samples_per_epoch > 0) return options_.samples_per_epoch;
-  return indices_.size();
+  const size_t total = !options_.sample_weights.empty() && options_.samples_per_epoch > 0 ? options_.samples_per_epoch
+                                                                                          : indices_.size();
+  const auto world = static_cast<size_t>(options_.world_size);
+  return (total + world - 1) / world;
 }
 
 size_t DataLoader::batches_per_epoch() const {
@@ -89,9 +91,14 @@ size_t DataLoader::batches_per_epoch() const {
 void DataLoader::start_epoch(uint64_t epoch, size_t first_batch) {
   stop();
   epoch_number_ = epoch;
-  order_ = options_.sample_weights.empty()
-               ? epoch_order(indices_.size(), options_.shuffle, options_.seed, epoch)
-               : weighted_order(options_.sample_weights, samples_per_epoch(), options_.seed, epoch);
+  const auto whole = options_.sample_weights.empty()
+                         ? epoch_order(indices_.size(), options_.shuffle, options_.seed, epoch)
+                         : weighted_order(options_.sample_weights,
+                                          options_.samples_per_epoch > 0 ? options_.samples_per_epoch : indices_.size(),
+                                          options_.seed, epoch);
+  positions_ = shard_positions(whole.size(), options_.rank, options_.world_size);
+  order_.clear();
+  for (size_t position : positions_) order_.push_back(whole[position]);
   epoch_ = std::make_unique<Epoch>();
   epoch_->batches = batches_per_epoch();
   epoch_->window = static_cast<size_t>(std::max(options_.prefetch, options_.workers));
@@ -173,7 +180,7 @@ Batch DataLoader::load_batch(size_t batch) const {
     data::Sample sample = dataset_->get(index);
     source_sizes.push_back(sample.image.size());
     if (transform_) {
-      auto rng = transforms::Rng::for_sample(options_.seed, epoch_number_, position);
+      auto rng = transforms::Rng::for_sample(options_.seed, epoch_number_, positions_[position]);
       try {
         (*transform_)(sample, rng);
       } catch (const Error& e) {

@@ -47,6 +47,11 @@ struct LoaderOptions {
   std::vector<double> sample_weights{};
   /// With sample_weights: draws per epoch (0: as many as the loader has indices).
   size_t samples_per_epoch = 0;
+  /// Data-parallel training: this process loads its shard of every epoch (shard_positions); the
+  /// augmentation of a sample still depends on its position in the whole epoch, so the ranks
+  /// together see exactly the batches one process would.
+  int rank = 0;
+  int world_size = 1;
 };
 
 class DataLoader {
@@ -81,7 +86,8 @@ class DataLoader {
   LoaderOptions options_;
   std::vector<size_t> indices_;
   uint64_t epoch_number_ = 0;
-  std::vector<size_t> order_;  // epoch position -> index into indices_
+  std::vector<size_t> order_;      // this rank's epoch position -> index into indices_
+  std::vector<size_t> positions_;  // this rank's epoch position -> position in the whole epoch
   std::unique_ptr<Epoch> epoch_;
 };
 

@@ -72,6 +72,18 @@ std::vector<double> positive_share_weights(const std::vector<bool>& positive, do
   return weights;
 }
 
+std::vector<size_t> shard_positions(size_t total, int rank, int world_size) {
+  if (world_size < 1 || rank < 0 || rank >= world_size) {
+    throw ConfigError(fmt::format("rank {} is outside 0..{}", rank, world_size - 1));
+  }
+  const auto world = static_cast<size_t>(world_size);
+  const size_t per_rank = (total + world - 1) / world;
+  std::vector<size_t> positions;
+  positions.reserve(per_rank);
+  for (size_t k = 0; k < per_rank && total > 0; ++k) positions.push_back((k * world + static_cast<size_t>(rank)) % total);
+  return positions;
+}
+
 std::vector<double> mixed_share_weights(const std::vector<double>& base, size_t extra, double extra_share) {
   if (!(extra_share > 0.0 && extra_share < 1.0)) {
     throw ConfigError(fmt::format("the share of the added samples must be in (0, 1), got {}", extra_share));

@@ -25,6 +25,13 @@ std::vector<size_t> weighted_order(const std::vector<double>& weights, size_t co
 /// outside (0, 1) or one of the two groups is empty.
 std::vector<double> positive_share_weights(const std::vector<bool>& positive, double positive_fraction);
 
+/// The positions of a `total`-position epoch that rank `rank` of `world_size` visits, as PyTorch's
+/// DistributedSampler(drop_last=False): the epoch is padded to a multiple of world_size by repeating
+/// its first positions, and rank r takes positions r, r + world_size, r + 2 world_size, ... So every
+/// rank has the same number of samples, every position is visited once (a padded few twice), and
+/// batch j of every rank together is batch j of one process with a world_size times larger batch.
+std::vector<size_t> shard_positions(size_t total, int rank, int world_size);
+
 /// `base` (the training set's weights, relative to each other) followed by `extra` equal weights,
 /// scaled so that a share `extra_share` of the draws falls on the extra samples (pseudo-labels mixed
 /// into training). Throws ConfigError when the share is outside (0, 1) or a side is empty.

@@ -86,6 +86,12 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
   }
   const size_t training = train_indices.size();
   auto train_options = loader_options(options, options.batch_size, true);
+  const auto& communicator = request.communicator;
+  const bool writer = !communicator || communicator->rank() == 0;
+  if (communicator) {
+    train_options.rank = communicator->rank();
+    train_options.world_size = communicator->world_size();
+  }
   train_options.drop_last = train_indices.size() > static_cast<size_t>(options.batch_size);
   if (options.positive_fraction) {
     std::vector<bool> positive;
@@ -126,14 +132,18 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
             pseudo_labelled ? fmt::format(" ({} pseudo-labelled)", pseudo_labelled->size()) : "", val_indices.size(),
             result.dir.string());
   Trainer trainer(std::move(parts), options, result.dir, dataset->class_names());
+  trainer.set_communicator(communicator);
   trainer.set_config_text(config.to_yaml());
   trainer.set_model_card({{"format", "segkit-model-card-v1"},
                           {"classes", dataset->class_names()},
                           {"preprocess", config.at("augment.val")}});
   result.state = trainer.fit(train_loader, val_loader, request.resume);
 
-  auto best = models::from_pretrained(result.dir / "best");
-  save_out_of_fold(best, val_loader, nn::resolve_device(options.device), result.dir / "oof.safetensors");
+  if (writer) {
+    auto best = models::from_pretrained(result.dir / "best");
+    save_out_of_fold(best, val_loader, nn::resolve_device(options.device), result.dir / "oof.safetensors");
+  }
+  if (communicator) communicator->barrier();  // the next fold starts together
   return result;
 }
 
@@ -161,9 +171,18 @@ std::vector<int> all_folds(const config::Config& config) {
 std::vector<FoldResult> train_from_config(const config::Config& config, const fs::path& config_dir,
                                           const RunRequest& request) {
   const auto dataset = data::build_dataset(config.at("data"), config_dir);
-  const auto folds = data::load_or_create_folds(*dataset, config_dir / config.get<std::string>("folds.file"),
-                                                config.get<int>("folds.k"), config.get<std::string>("folds.method"),
-                                                config.get<uint64_t>("seed"));
+  const auto& communicator = request.communicator;
+  const bool writer = !communicator || communicator->rank() == 0;
+  const auto folds_of = [&] {
+    return data::load_or_create_folds(*dataset, config_dir / config.get<std::string>("folds.file"),
+                                      config.get<int>("folds.k"), config.get<std::string>("folds.method"),
+                                      config.get<uint64_t>("seed"));
+  };
+  // Rank 0 writes a missing folds file; the others read it once it is there.
+  std::vector<int> folds;
+  if (writer) folds = folds_of();
+  if (communicator) communicator->barrier();
+  if (!writer) folds = folds_of();
   data::DatasetPtr pseudo_labelled;
   if (!config.at("pseudo_labels.data").is_null()) {
     pseudo_labelled = data::build_dataset(config.at("pseudo_labels.data"), config_dir);
@@ -174,7 +193,7 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
     }
   }
   fs::create_directories(request.run_dir);
-  write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
+  if (writer) write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
 
   const std::vector<int> chosen = request.folds.empty() ? std::vector<int>{config.get<int>("train.fold")} : request.folds;
   std::vector<FoldResult> results;
@@ -187,7 +206,7 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
                        {"best", state.best ? config::json(*state.best) : config::json(nullptr)},
                        {"monitor", config.get<std::string>("train.monitor")}});
   }
-  write_file_atomic(request.run_dir / "cv.json", summary.dump(2));
+  if (writer) write_file_atomic(request.run_dir / "cv.json", summary.dump(2));
   return results;
 }
 

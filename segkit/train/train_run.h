@@ -17,6 +17,7 @@
 
 #include "segkit/config/config_loader.h"
 #include "segkit/data/dataset.h"
+#include "segkit/dist/communicator.h"
 #include "segkit/train/train_state.h"
 #include "segkit/train/trainer.h"
 
@@ -27,6 +28,9 @@ struct RunRequest {
   /// Folds to train, in order; empty: the config's train.fold.
   std::vector<int> folds{};
   bool resume = false;
+  /// Set: this process is one rank of a data-parallel run (docs/distributed.md); rank 0 writes the
+  /// run directory, every rank trains on its shard.
+  dist::CommunicatorPtr communicator{};
 };
 
 struct FoldResult {

@@ -42,6 +42,28 @@ std::string batch_ids(const loader::Batch& batch) {
   return join(batch.ids, ", ");
 }
 
+// Gradients of the parameters that have one (frozen ones have none on every rank alike).
+std::vector<torch::Tensor> gradients(torch::nn::Module& model) {
+  std::vector<torch::Tensor> grads;
+  for (auto& parameter : model.parameters()) {
+    if (parameter.grad().defined()) grads.push_back(parameter.mutable_grad());
+  }
+  return grads;
+}
+
+std::vector<torch::Tensor> weights_and_buffers(torch::nn::Module& model) {
+  std::vector<torch::Tensor> tensors;
+  for (auto& parameter : model.parameters()) tensors.push_back(parameter);
+  for (auto& buffer : model.buffers()) tensors.push_back(buffer);
+  return tensors;
+}
+
+// Ranks other than 0 draw no progress bars.
+std::ostream& discarded_output() {
+  static std::ostream sink(nullptr);
+  return sink;
+}
+
 std::vector<std::string> numeric_keys(const config::json& entry) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : flatten(entry)) {
@@ -98,6 +120,13 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
   }
   TrainState& state = impl.state;
   const bool with_labels = model.has_classification_head();
+  const bool writer = !communicator_ || communicator_->rank() == 0;
+  ProgressOptions bar_options;
+  if (!writer) bar_options.out = &discarded_output();
+  if (communicator_) {
+    auto tensors = weights_and_buffers(model);
+    communicator_->broadcast(tensors, 0);
+  }
 
   for (; state.epoch < options_.epochs; ++state.epoch) {
     const auto epoch_start = Clock::now();
@@ -114,7 +143,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     }
     state.encoder_frozen = frozen;
     train_loader.start_epoch(static_cast<uint64_t>(state.epoch), static_cast<size_t>(state.batch_in_epoch));
-    Progress bar(fmt::format("epoch {}/{}", state.epoch + 1, options_.epochs), batches_per_epoch);
+    Progress bar(fmt::format("epoch {}/{}", state.epoch + 1, options_.epochs), batches_per_epoch, bar_options);
     bar.advance(state.batch_in_epoch);
     optimizer.zero_grad();
     while (state.batch_in_epoch < batches_per_epoch) {
@@ -124,7 +153,12 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       const auto masks = batch->masks.to(impl.device);
       auto output = model.forward_with_aux(images, with_labels);
       const auto loss = batch_loss(output, masks, batch->labels);
-      const double loss_value = loss.item<double>();
+      double loss_value = loss.item<double>();
+      if (communicator_) {  // the mean over the ranks: NaN on one rank is NaN on all
+        std::vector<torch::Tensor> value{torch::tensor({loss_value}, torch::kFloat64)};
+        communicator_->allreduce_mean(value);
+        loss_value = value[0].item<double>();
+      }
       ++state.batch_in_epoch;
       if (!std::isfinite(loss_value)) {
         if (!options_.skip_nan_batches) {
@@ -145,13 +179,17 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
 
       const bool step_now = state.batch_in_epoch % options_.accumulate == 0 || state.batch_in_epoch == batches_per_epoch;
       if (step_now) {
+        if (communicator_) {
+          auto grads = gradients(model);
+          communicator_->allreduce_mean(grads);
+        }
         if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), options_.clip_grad_norm);
         optimizer.step();
         optimizer.zero_grad();
         parts_.scheduler->step_batch();
         if (impl.ema) impl.ema->update(model);
         ++state.global_step;
-        if (options_.checkpoint_every > 0 && state.global_step % options_.checkpoint_every == 0 &&
+        if (writer && options_.checkpoint_every > 0 && state.global_step % options_.checkpoint_every == 0 &&
             state.batch_in_epoch < batches_per_epoch) {
           save_checkpoint(last, state, refs);
         }
@@ -162,12 +200,12 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     }
     bar.finish();
 
-    // Validation (and the best model) with the EMA weights when they are kept.
-    if (impl.ema) impl.ema->swap(model);
+    // Validation (and the best model) with the EMA weights when they are kept; rank 0 only.
+    if (impl.ema && writer) impl.ema->swap(model);
     EpochMetrics val_metrics(class_names_, options_.threshold);
     std::vector<report::ReportExample> examples;
     model.eval();
-    {
+    if (writer) {
       torch::NoGradGuard no_grad;
       val_loader.start_epoch(0);
       while (auto batch = val_loader.next()) {
@@ -190,23 +228,30 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       entry["lr"][parts_.group_names[group]] = group_lr(optimizer, group);
     }
     entry["train"] = train_metrics.summary();
-    entry["val"] = val_metrics.summary();
-    const auto monitored = lookup_number(entry, options_.monitor);
+    if (writer) entry["val"] = val_metrics.summary();
+    auto monitored = writer ? lookup_number(entry, options_.monitor) : std::optional<double>(0.0);
     if (!monitored) {
       throw ConfigError(fmt::format("train.monitor: '{}' is not a number in the epoch log; it has: {}", options_.monitor,
                                     join(numeric_keys(entry), ", ")));
+    }
+    if (communicator_) {
+      std::vector<torch::Tensor> value{torch::tensor({*monitored}, torch::kFloat64)};
+      communicator_->broadcast(value, 0);
+      monitored = value[0].item<double>();
     }
     const bool improved = !state.best || (options_.monitor_maximizes ? *monitored > *state.best : *monitored < *state.best);
     if (improved) {
       state.best = *monitored;
       state.best_epoch = state.epoch + 1;
       state.epochs_since_best = 0;
-      models::save_pretrained(model, run_dir_ / "best");
-      if (!model_card_.is_null()) write_file_atomic(run_dir_ / "best" / "segkit.json", model_card_.dump(2));
+      if (writer) {
+        models::save_pretrained(model, run_dir_ / "best");
+        if (!model_card_.is_null()) write_file_atomic(run_dir_ / "best" / "segkit.json", model_card_.dump(2));
+      }
     } else {
       ++state.epochs_since_best;
     }
-    if (impl.ema) impl.ema->swap(model);
+    if (impl.ema && writer) impl.ema->swap(model);
     entry["best"] = improved;
     parts_.scheduler->step_epoch(*monitored);
     state.history.push_back(entry);
@@ -217,10 +262,12 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     // The state on disk describes the next epoch, so a kill after this point resumes there.
     TrainState saved = state;
     ++saved.epoch;
-    save_checkpoint(last, saved, refs);
-    write_run_logs(run_dir_, state.history);
-    write_report_now(run_dir_, class_names_, options_.monitor, config_text_, examples);
-    log::info("epoch {}: train loss {:.4f}, val loss {:.4f}, {} {:.4f}{}", state.epoch + 1,
+    if (writer) {
+      save_checkpoint(last, saved, refs);
+      write_run_logs(run_dir_, state.history);
+      write_report_now(run_dir_, class_names_, options_.monitor, config_text_, examples);
+    }
+    if (writer) log::info("epoch {}: train loss {:.4f}, val loss {:.4f}, {} {:.4f}{}", state.epoch + 1,
               lookup_number(entry, "train.loss").value_or(NAN), lookup_number(entry, "val.loss").value_or(NAN),
               options_.monitor, *monitored, improved ? " (best)" : "");
     if (stop_early) {

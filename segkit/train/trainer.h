@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "segkit/dist/communicator.h"
 #include "segkit/loader/data_loader.h"
 #include "segkit/losses/loss.h"
 #include "segkit/models/segmentation_model.h"
@@ -57,6 +58,13 @@ class Trainer {
   /// directory carries what predicting needs (class names, preprocessing).
   void set_model_card(config::json card) { model_card_ = std::move(card); }
 
+  /// Data-parallel training (docs/distributed.md): parameters start from rank 0's, gradients are
+  /// averaged over the ranks before every optimiser step, the batch losses are averaged so every
+  /// rank takes the same NaN decision, and rank 0 alone validates (broadcasting the monitored
+  /// value, so every rank's schedule and early stopping agree) and writes files. The loaders must
+  /// be sharded (LoaderOptions::rank / world_size).
+  void set_communicator(dist::CommunicatorPtr communicator) { communicator_ = std::move(communicator); }
+
   /// The resolved config shown in report.html.
   void set_config_text(std::string yaml) { config_text_ = std::move(yaml); }
 
@@ -75,6 +83,7 @@ class Trainer {
   std::string config_text_;
   config::json model_card_;
   std::function<void(const TrainState&)> step_hook_;
+  dist::CommunicatorPtr communicator_;
 };
 
 }  // namespace segkit::train

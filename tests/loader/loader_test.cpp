@@ -110,6 +110,31 @@ TEST(Sampler, PositiveShareWeightsDrawTheRequestedShare) {
   EXPECT_THROW(weighted_order({1.0, -1.0}, 3, 0, 0), ConfigError);
 }
 
+TEST(Sampler, ShardsCoverEveryPositionOnceWithEqualSizes) {
+  for (size_t total : {0u, 1u, 7u, 10u, 101u}) {
+    for (int world : {1, 2, 3, 4}) {
+      std::vector<int> visits(total, 0);
+      size_t size = 0;
+      for (int rank = 0; rank < world; ++rank) {
+        const auto positions = shard_positions(total, rank, world);
+        if (rank == 0) size = positions.size();
+        ASSERT_EQ(positions.size(), size) << total << " over " << world;
+        for (size_t p : positions) ++visits.at(p);
+      }
+      // Padded cyclically, as DistributedSampler: position p is visited once per full cycle.
+      const size_t padded = size * static_cast<size_t>(world);
+      for (size_t p = 0; p < total; ++p) {
+        const int expected = static_cast<int>(padded / total + (p < padded % total ? 1 : 0));
+        EXPECT_EQ(visits[p], expected) << "position " << p << " of " << total << " over " << world;
+      }
+    }
+  }
+  // Batch j of the ranks together is batch j of one process with world_size x the batch.
+  EXPECT_EQ(shard_positions(8, 0, 2), (std::vector<size_t>{0, 2, 4, 6}));
+  EXPECT_EQ(shard_positions(8, 1, 2), (std::vector<size_t>{1, 3, 5, 7}));
+  EXPECT_THROW(shard_positions(8, 2, 2), ConfigError);
+}
+
 TEST(Sampler, MixedShareWeightsGiveTheAddedSamplesTheirShare) {
   // 90 training images (10 of them weighted 5x by an earlier rule) and 30 pseudo-labelled ones at 25 %.
   std::vector<double> base(90, 1.0);
