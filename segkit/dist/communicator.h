@@ -17,6 +17,8 @@ class Communicator {
   virtual int world_size() const = 0;
   /// Every rank receives `root`'s values, in place.
   virtual void broadcast(std::vector<torch::Tensor>& tensors, int root = 0) = 0;
+  /// Every rank receives the element-wise sum over the ranks, in place (synchronised BatchNorm).
+  virtual void allreduce_sum(std::vector<torch::Tensor>& tensors) = 0;
   /// Every rank receives the element-wise mean over the ranks, in place (gradients).
   virtual void allreduce_mean(std::vector<torch::Tensor>& tensors) = 0;
   virtual void barrier() = 0;

@@ -58,22 +58,25 @@ class GlooCommunicator : public Communicator {
     }
   }
 
-  void allreduce_mean(std::vector<torch::Tensor>& tensors) override {
+  void allreduce_sum(std::vector<torch::Tensor>& tensors) override { allreduce(tensors, false); }
+  void allreduce_mean(std::vector<torch::Tensor>& tensors) override { allreduce(tensors, true); }
+
+  void barrier() override { wait(group_->barrier(), "barrier"); }
+
+ private:
+  void allreduce(std::vector<torch::Tensor>& tensors, bool mean) {
     for (auto& bucket : buckets_of(tensors)) {
       std::vector<torch::Tensor> flat{flatten(bucket)};
       wait(group_->allreduce(flat), "all-reduce");
-      if (flat[0].is_floating_point()) {
+      if (mean && flat[0].is_floating_point()) {
         flat[0].div_(static_cast<double>(env_.world_size));
-      } else {
+      } else if (mean) {
         flat[0].div_(env_.world_size, "floor");
       }
       scatter_back(flat[0], bucket);
     }
   }
 
-  void barrier() override { wait(group_->barrier(), "barrier"); }
-
- private:
   static torch::Tensor flatten(const std::vector<torch::Tensor>& bucket) {
     std::vector<torch::Tensor> flat;
     flat.reserve(bucket.size());

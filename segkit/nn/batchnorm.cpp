@@ -1,5 +1,10 @@
 #include "segkit/nn/batchnorm.h"
 
+#include <torch/autograd.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+
 #include "segkit/core/error.h"
 
 namespace segkit::nn {
@@ -11,6 +16,25 @@ namespace {
 struct RegisteredParameters : torch::nn::Module {
   static torch::Tensor& of(torch::nn::Module& module, const std::string& name) {
     return (module.*(&RegisteredParameters::parameters_))[name];
+  }
+};
+
+// The sum over processes as an autograd op: its gradient is again the sum over processes of the
+// incoming gradients (every process's loss depends on every process's batch through the statistics).
+class SumOverProcessesOp : public torch::autograd::Function<SumOverProcessesOp> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& local,
+                               int64_t sum_address) {
+    ctx->saved_data["sum"] = sum_address;
+    auto total = local.clone();
+    (*reinterpret_cast<SumOverProcesses*>(sum_address))(total);
+    return total;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto total = grads[0].clone();
+    (*reinterpret_cast<SumOverProcesses*>(ctx->saved_data["sum"].toInt()))(total);
+    return {total, torch::Tensor()};
   }
 };
 
@@ -49,6 +73,25 @@ torch::Tensor BatchNorm2dImpl::forward(const torch::Tensor& x) {
   if (is_training() && options.track_running_stats() && num_batches_tracked.defined()) {
     num_batches_tracked += 1;
     if (!options.momentum()) average_factor = 1.0 / num_batches_tracked.item<double>();
+  }
+  if (sync_ && is_training()) {
+    // Per-channel sum, sum of squares and count of every process's batch, then BatchNorm with them.
+    const int64_t channels = x.size(1);
+    const auto count = torch::full({1}, static_cast<double>(x.numel() / channels), x.options());
+    const auto local = torch::cat({x.sum({0, 2, 3}), (x * x).sum({0, 2, 3}), count});
+    const auto total = SumOverProcessesOp::apply(local, reinterpret_cast<int64_t>(sync_.get()));
+    const auto n = total[2 * channels];
+    const auto mean = total.slice(0, 0, channels) / n;
+    const auto var = (total.slice(0, channels, 2 * channels) / n - mean * mean).clamp_min(0);
+    if (options.track_running_stats()) {
+      torch::NoGradGuard no_grad;
+      const double samples = n.item<double>();
+      running_mean.mul_(1 - average_factor).add_(mean.detach() * average_factor);
+      running_var.mul_(1 - average_factor).add_(var.detach() * (samples / std::max(1.0, samples - 1)) * average_factor);
+    }
+    auto y = (x - mean.view({1, -1, 1, 1})) * (var + options.eps()).rsqrt().view({1, -1, 1, 1});
+    if (options.affine()) y = y * weight.view({1, -1, 1, 1}) + bias.view({1, -1, 1, 1});
+    return y;
   }
   return torch::batch_norm(x, weight, bias, running_mean, running_var,
                            use_batch_statistics, average_factor, options.eps(),
@@ -103,6 +146,17 @@ int set_batchnorms_frozen(torch::nn::Module& root, bool frozen) {
     norm->set_frozen(frozen);
     if (!frozen) norm->train(root.is_training());
     ++changed;
+  }
+  return changed;
+}
+
+int set_batchnorms_sync(torch::nn::Module& root, const std::shared_ptr<SumOverProcesses>& sum) {
+  int changed = 0;
+  for (const auto& module : root.modules(/*include_self=*/true)) {
+    if (auto* norm = module->as<BatchNorm2dImpl>()) {
+      norm->set_sync(sum);
+      ++changed;
+    }
   }
   return changed;
 }

@@ -8,7 +8,13 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 
+#include <functional>
+#include <memory>
+
 namespace segkit::nn {
+
+/// Sums a tensor over the processes of a data-parallel run, in place (dist::Communicator).
+using SumOverProcesses = std::function<void(torch::Tensor&)>;
 
 class BatchNorm2dImpl : public torch::nn::Cloneable<BatchNorm2dImpl> {
  public:
@@ -30,6 +36,12 @@ class BatchNorm2dImpl : public torch::nn::Cloneable<BatchNorm2dImpl> {
   /// as it is; the caller sets it (train/batchnorm_control.h does).
   void set_frozen(bool frozen);
   bool frozen() const { return frozen_; }
+
+  /// Synchronised BatchNorm (PyTorch's SyncBatchNorm): in training mode the batch statistics are
+  /// those of the batches of every process together, summed with `sum` (forward: the per-channel
+  /// sums; backward: their gradients), so N processes with batch b normalise as one with batch N x b.
+  /// Null: statistics of this process's batch only.
+  void set_sync(std::shared_ptr<SumOverProcesses> sum) { sync_ = std::move(sum); }
   void train(bool on = true) override;
 
   torch::nn::BatchNormOptions options;
@@ -38,6 +50,7 @@ class BatchNorm2dImpl : public torch::nn::Cloneable<BatchNorm2dImpl> {
  private:
   bool folded_ = false;
   bool frozen_ = false;
+  std::shared_ptr<SumOverProcesses> sync_;
 };
 TORCH_MODULE(BatchNorm2d);
 
@@ -48,6 +61,9 @@ namespace segkit::nn {
 /// Freezes (or unfreezes) every segkit BatchNorm2d inside `root`; unfrozen layers take root's mode.
 /// Returns how many layers it changed.
 int set_batchnorms_frozen(torch::nn::Module& root, bool frozen);
+
+/// Synchronises (or, with null, stops synchronising) every segkit BatchNorm2d inside `root`.
+int set_batchnorms_sync(torch::nn::Module& root, const std::shared_ptr<SumOverProcesses>& sum);
 
 /// Folds every segkit BatchNorm2d registered directly after a Conv2d with matching channels (module
 /// registration order = data flow in every segkit model) into that conv. Returns how many were folded.

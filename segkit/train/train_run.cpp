@@ -16,6 +16,7 @@
 #include "segkit/losses/loss_registry.h"
 #include "segkit/models/hub_format.h"
 #include "segkit/models/model_registry.h"
+#include "segkit/nn/batchnorm.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/transforms/transform_registry.h"
@@ -131,6 +132,13 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
   log::info("fold {}: {} training{}, {} validation images -> {}", fold, training,
             pseudo_labelled ? fmt::format(" ({} pseudo-labelled)", pseudo_labelled->size()) : "", val_indices.size(),
             result.dir.string());
+  if (communicator && config.get<bool>("train.sync_batchnorm")) {
+    auto sum = std::make_shared<nn::SumOverProcesses>([communicator](torch::Tensor& tensor) {
+      std::vector<torch::Tensor> tensors{tensor};
+      communicator->allreduce_sum(tensors);
+    });
+    nn::set_batchnorms_sync(*parts.model, sum);
+  }
   Trainer trainer(std::move(parts), options, result.dir, dataset->class_names());
   trainer.set_communicator(communicator);
   trainer.set_config_text(config.to_yaml());
