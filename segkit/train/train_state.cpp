@@ -11,6 +11,7 @@ config::json TrainState::to_json() const {
   out["best_epoch"] = best_epoch;
   out["epochs_since_best"] = epochs_since_best;
   out["encoder_frozen"] = encoder_frozen;
+  out["world_size"] = world_size;
   out["finished"] = finished;
   out["history"] = history;
   return out;
@@ -25,6 +26,7 @@ TrainState TrainState::from_json(const config::json& value) {
   state.best_epoch = value.at("best_epoch").get<int64_t>();
   state.epochs_since_best = value.at("epochs_since_best").get<int64_t>();
   state.encoder_frozen = value.at("encoder_frozen").get<bool>();
+  state.world_size = value.value("world_size", int64_t{1});
   state.finished = value.at("finished").get<bool>();
   for (const auto& entry : value.at("history")) state.history.push_back(entry);
   return state;

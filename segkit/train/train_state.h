@@ -18,6 +18,7 @@ struct TrainState {
   int64_t best_epoch = -1;
   int64_t epochs_since_best = 0;
   bool encoder_frozen = false;
+  int64_t world_size = 1;      ///< ranks of the run that wrote the state (batch_in_epoch counts theirs)
   bool finished = false;
   std::vector<config::json> history{};  ///< one log.jsonl entry per finished epoch
 

@@ -121,6 +121,15 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
   TrainState& state = impl.state;
   const bool with_labels = model.has_classification_head();
   const bool writer = !communicator_ || communicator_->rank() == 0;
+  const int64_t world_size = communicator_ ? communicator_->world_size() : 1;
+  if (state.world_size != world_size && state.batch_in_epoch > 0) {
+    // A mid-epoch checkpoint counts batches of its own shards; with another number of ranks the
+    // interrupted epoch is trained again from its start (the steps it already took stay applied).
+    log::warn("the checkpoint was written by {} rank(s) mid-epoch; with {} the epoch {} restarts from its first batch",
+              state.world_size, world_size, state.epoch + 1);
+    state.batch_in_epoch = 0;
+  }
+  state.world_size = world_size;
   ProgressOptions bar_options;
   if (!writer) bar_options.out = &discarded_output();
   if (communicator_) {
