@@ -7,5 +7,6 @@
 #include "segkit/core/logging.h"
 #include "segkit/core/background_consumer.h"
 #include "segkit/core/parallel.h"
+#include "segkit/core/paths.h"
 #include "segkit/core/progress.h"
 #include "segkit/core/strings.h"

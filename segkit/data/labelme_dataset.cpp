@@ -10,6 +10,7 @@
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
+#include "segkit/core/paths.h"
 #include "segkit/core/strings.h"
 #include "segkit/io/image_io.h"
 
@@ -90,16 +91,16 @@ Sample LabelMeDataset::get(size_t index) const {
   }
   Sample sample;
   const std::string image_path = document.value("imagePath", "");
-  const auto beside = file.parent_path() / image_path;
+  // imagePath is relative to the JSON file (often "../images/x.jpg"), and must stay in the dataset.
+  const auto beside =
+      image_path.empty() ? file
+                         : path_under(options_.dir, image_path, file.string() + " imagePath", file.parent_path());
   if (!image_path.empty() && std::filesystem::is_regular_file(beside)) {
     sample.image = io::read_image(beside);
     sample.id = beside.filename().string();
   } else if (document.contains("imageData") && document["imageData"].is_string()) {
-    const std::string bytes = decode_base64(document["imageData"].get<std::string>());
-    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
-    sample.image = cv::imdecode(buffer, cv::IMREAD_COLOR);
-    if (sample.image.empty()) throw DataError(file.string() + ": imageData is not a decodable image");
-    cv::cvtColor(sample.image, sample.image, cv::COLOR_BGR2RGB);
+    sample.image = io::decode_image(decode_base64(document["imageData"].get<std::string>()), file.string() + " imageData",
+                                    io::ImageMode::kColor);
     sample.id = image_path.empty() ? file.stem().string() : std::filesystem::path(image_path).filename().string();
   } else {
     throw DataError(file.string() + ": image '" + image_path + "' not found and no imageData embedded");

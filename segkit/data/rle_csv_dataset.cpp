@@ -7,6 +7,7 @@
 
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
+#include "segkit/core/paths.h"
 #include "segkit/core/strings.h"
 #include "segkit/io/csv.h"
 #include "segkit/io/image_io.h"
@@ -98,7 +99,8 @@ RleCsvDataset::RleCsvDataset(RleCsvOptions options) : options_(std::move(options
     if (inserted) {
       // Appended unless already there: SIIM's UIDs contain dots, so "has an extension" cannot be asked.
       const std::string& extension = options_.image_extension;
-      const std::filesystem::path path = options_.image_dir / (ends_with(id, extension) ? id : id + extension);
+      const std::filesystem::path path =
+          path_under(options_.image_dir, ends_with(id, extension) ? id : id + extension, where);
       const bool exists = std::filesystem::is_regular_file(path);
       if (!exists && !options_.skip_missing_images) {
         throw DataError(where + ": image '" + id + "' not found at " + path.string() +

@@ -1,5 +1,7 @@
 #include "segkit/io/image_io.h"
 
+#include "segkit/io/image_header.h"
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -35,18 +37,29 @@ cv::Mat read_image(const std::filesystem::path& path, ImageMode mode) {
     return image;
   }
   // Decoding from memory keeps the "missing" and "corrupt" cases apart (imread returns empty for both).
-  const std::string bytes = read_file(path);
+  return decode_image(read_file(path), path.string(), mode);
+}
+
+cv::Mat decode_image(const std::string& bytes, const std::string& what, ImageMode mode) {
+  if (const auto size = image_header_dimensions(bytes)) {
+    // Checked before decoding: a few hundred bytes of PNG can announce a 100000 x 100000 image.
+    if (size->width == 0 || size->height == 0 || size->width * size->height > max_image_pixels()) {
+      throw DataError(what + ": the header announces a " + std::to_string(size->width) + " x " +
+                      std::to_string(size->height) + " image, outside 1 .. " + std::to_string(max_image_pixels()) +
+                      " pixels (SEGKIT_MAX_IMAGE_PIXELS)");
+    }
+  }
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   const int flags = mode == ImageMode::kGray    ? cv::IMREAD_GRAYSCALE
                     : mode == ImageMode::kColor ? cv::IMREAD_COLOR
                                                 : cv::IMREAD_UNCHANGED;
   cv::Mat image = bytes.empty() ? cv::Mat() : cv::imdecode(buffer, flags);
-  if (image.empty()) throw DataError("cannot decode image " + path.string() + " (corrupt, truncated or not an image)");
+  if (image.empty()) throw DataError("cannot decode image " + what + " (corrupt, truncated or not an image)");
   switch (image.channels()) {
     case 1: break;
     case 3: cv::cvtColor(image, image, cv::COLOR_BGR2RGB); break;
     case 4: cv::cvtColor(image, image, cv::COLOR_BGRA2RGB); break;
-    default: throw DataError(path.string() + ": unsupported channel count " + std::to_string(image.channels()));
+    default: throw DataError(what + ": unsupported channel count " + std::to_string(image.channels()));
   }
   return image;
 }

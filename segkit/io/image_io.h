@@ -24,6 +24,11 @@ enum class ImageMode {
 /// unsupported format).
 cv::Mat read_image(const std::filesystem::path& path, ImageMode mode = ImageMode::kAsStored);
 
+/// read_image's decoding of an encoded image held in memory (e.g. LabelMe's embedded imageData);
+/// `what` names it in errors. Images whose header announces more than max_image_pixels()
+/// (image_header.h) are refused before decoding.
+cv::Mat decode_image(const std::string& bytes, const std::string& what, ImageMode mode = ImageMode::kAsStored);
+
 /// Encodes by extension (.png, .jpg, .tif, .bmp) and writes atomically (temp file + rename). Images
 /// with 3 channels are taken as RGB. DataError for an unsupported extension (DICOM included) or depth.
 void write_image(const std::filesystem::path& path, const cv::Mat& image);
