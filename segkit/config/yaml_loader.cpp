@@ -38,9 +38,18 @@ json resolve_plain_scalar(const std::string& text) {
   return text;
 }
 
+// Configs hold hundreds of values; aliases of aliases ("billion laughs") can expand a small file to
+// billions, so conversion stops at this many.
+constexpr size_t kMaxYamlValues = 100000;
+
 // A map entry is located at its key (where an "unknown key" must point), a list item at the item.
 json convert(const YAML::Node& node, const std::string& path, const std::string& origin,
-             LocationMap& locations) {
+             LocationMap& locations, size_t& budget) {
+  if (budget == 0) {
+    throw ConfigError(origin + ": more than " + std::to_string(kMaxYamlValues) +
+                      " values (aliases expanding without bound?); a config holds far fewer");
+  }
+  --budget;
   const auto child_path = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
   switch (node.Type()) {
     case YAML::NodeType::Null:
@@ -53,7 +62,7 @@ json convert(const YAML::Node& node, const std::string& path, const std::string&
       json list = json::array();
       for (size_t i = 0; i < node.size(); ++i) {
         locations[child_path(std::to_string(i))] = location_of(node[i], origin);
-        list.push_back(convert(node[i], child_path(std::to_string(i)), origin, locations));
+        list.push_back(convert(node[i], child_path(std::to_string(i)), origin, locations, budget));
       }
       return list;
     }
@@ -69,7 +78,7 @@ json convert(const YAML::Node& node, const std::string& path, const std::string&
           throw ConfigError(location_of(item.first, origin).str() + ": key '" + child_path(key) +
                             "' is given twice");
         }
-        object[key] = convert(item.second, child_path(key), origin, locations);
+        object[key] = convert(item.second, child_path(key), origin, locations, budget);
       }
       return object;
     }
@@ -165,7 +174,8 @@ YamlDocument parse_yaml(const std::string& text, const std::string& origin) {
                       std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
   }
   YamlDocument document;
-  document.value = convert(root, "", origin, document.locations);
+  size_t budget = kMaxYamlValues;
+  document.value = convert(root, "", origin, document.locations, budget);
   return document;
 }
 

@@ -114,6 +114,7 @@ TEST(BadInputs, ConfigsWithUnknownKeysWrongTypesAndIncludeCyclesNameTheLocation)
       {"unknown_key.yaml", "unknown_key.yaml:5:1", "did you mean 'threads'"},
       {"wrong_type.yaml", "wrong_type.yaml:1:1", "expected integer"},
       {"cycle_a.yaml", "cycle_b.yaml", "include cycle"},
+      {"billion_laughs.yaml", "billion_laughs.yaml", "more than 100000 values"},
   };
   for (const auto& [file, culprit, reason] : cases) {
     const auto result = run_segkit("config show '" + catalogue(file).string() + "'");
