@@ -20,6 +20,7 @@
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/transforms/transform_registry.h"
+#include "segkit/train/run_record.h"
 #include "segkit/train/trainer.h"
 
 namespace segkit::train {
@@ -201,7 +202,10 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
     }
   }
   fs::create_directories(request.run_dir);
-  if (writer) write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
+  if (writer) {
+    write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
+    write_run_record(config, config_dir, request.run_dir);
+  }
 
   const std::vector<int> chosen = request.folds.empty() ? std::vector<int>{config.get<int>("train.fold")} : request.folds;
   std::vector<FoldResult> results;

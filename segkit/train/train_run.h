@@ -3,6 +3,7 @@
 // model, loss, optimiser, schedule, training loop), trained fold by fold into a run directory:
 //
 //   RUN_DIR/config.yaml            the resolved config (defaults filled in)
+//   RUN_DIR/run_info.json          versions, seed, threads, data fingerprints (run_record.h)
 //   RUN_DIR/fold<k>/               one Trainer run per fold (trainer.h: last.pt, best/, logs, report)
 //   RUN_DIR/fold<k>/oof.safetensors  the best model's probabilities on its validation fold
 //   RUN_DIR/cv.json                each trained fold's best epoch and monitored value

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "segkit/core/atomic_file.h"
@@ -395,6 +396,47 @@ TEST(Cli, EveryCompetitionFormatRunsTheChain) {
       ASSERT_EQ(result.exit_code, 0) << kind << ": segkit " << step << "\n" << result.err;
     }
   }
+}
+
+}  // namespace
+}  // namespace segkit
+
+namespace segkit {
+namespace {
+
+// Same config + seed + thread count: bit-identical weights, out-of-fold predictions and predicted
+// probabilities; the run directory records what reproducing it needs.
+TEST(Cli, TrainingAndPredictionAreBitIdenticalAcrossRuns) {
+  test::TempDir dir;
+  ASSERT_EQ(test::run_segkit("synth --kind steel --count 8 --size 64x128 '" + (dir / "data").string() + "'").exit_code, 0);
+  const auto config = test::write_text(dir / "data/run.yaml",
+                                       "include: data.yaml\n"
+                                       "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
+                                       "folds: {k: 2, method: kfold}\n"
+                                       "augment: {train: [{HorizontalFlip: {p: 0.5}}, {ShiftScaleRotate: {p: 0.5}}, Normalize], val: [Normalize]}\n"
+                                       "train: {epochs: 2, batch_size: 2, workers: 2, report_examples: 0}\n");
+  for (const std::string run : {"a", "b"}) {
+    ASSERT_EQ(test::run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / run).string() + "'").exit_code, 0);
+    ASSERT_EQ(test::run_segkit("--threads 1 predict --run '" + (dir / run).string() + "' --input '" + config.string() +
+                               "' --out '" + (dir / ("pred_" + run)).string() + "' --tta hflip --save probs")
+                  .exit_code,
+              0);
+  }
+  for (const std::string file : {"fold0/best/model.safetensors", "fold0/oof.safetensors"}) {
+    EXPECT_EQ(read_file(dir / "a" / file), read_file(dir / "b" / file)) << file;
+  }
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "pred_a/probabilities")) {
+    EXPECT_EQ(read_file(entry.path()), read_file(dir / "pred_b/probabilities" / entry.path().filename()));
+    ++compared;
+  }
+  EXPECT_EQ(compared, 8u);
+  const auto record = nlohmann::json::parse(read_file(dir / "a/run_info.json"));
+  EXPECT_EQ(record.at("seed"), 42);
+  EXPECT_EQ(record.at("threads"), 1);
+  EXPECT_EQ(record.at("data_files").size(), 2u);  // train.csv and the folds file
+  EXPECT_EQ(record.at("data_folders").at(0).at("files"), 8);
+  EXPECT_FALSE(record.at("torch_version").get<std::string>().empty());
 }
 
 }  // namespace
