@@ -1,12 +1,14 @@
 #include "segkit/core/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
+#include <vector>
 
 #include "segkit/core/error.h"
 
@@ -20,6 +22,22 @@ std::filesystem::path make_temp_path(const std::filesystem::path& target) {
   name << '.' << target.stem().string() << '.' << ::getpid() << '-' << counter++ << ".tmp"
        << target.extension().string();
   return target.parent_path() / name.str();
+}
+
+// The pid in a temp name made by make_temp_path, or -1 when `name` is not one.
+long temp_file_pid(const std::string& name) {
+  if (name.size() < 2 || name[0] != '.') return -1;
+  const auto tmp = name.rfind(".tmp");
+  const auto dash = name.rfind('-', tmp);
+  if (tmp == std::string::npos || dash == std::string::npos) return -1;
+  const auto dot = name.rfind('.', dash);
+  if (dot == std::string::npos || dot == 0) return -1;
+  const std::string pid = name.substr(dot + 1, dash - dot - 1);
+  const std::string counter = name.substr(dash + 1, tmp - dash - 1);
+  const auto digits = [](const std::string& text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  return digits(pid) && digits(counter) ? std::stol(pid) : -1;
 }
 
 std::string os_error(const std::string& what, const std::filesystem::path& path) {
@@ -93,6 +111,21 @@ void write_atomic_with(const std::filesystem::path& path,
     throw IoError("writer produced no file for '" + path.string() + "'");
   }
   file.commit();
+}
+
+size_t remove_abandoned_temp_files(const std::filesystem::path& dir) {
+  size_t removed = 0;
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) return 0;
+  std::vector<std::filesystem::path> abandoned;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, error)) {
+    if (!entry.is_regular_file()) continue;
+    const long pid = temp_file_pid(entry.path().filename().string());
+    // A live writer (another process, or this one) may still rename its temp file.
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) abandoned.push_back(entry.path());
+  }
+  for (const auto& path : abandoned) removed += std::filesystem::remove(path, error) ? 1 : 0;
+  return removed;
 }
 
 std::string read_file(const std::filesystem::path& path) {

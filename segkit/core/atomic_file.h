@@ -48,6 +48,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 void write_atomic_with(const std::filesystem::path& path,
                        const std::function<void(const std::filesystem::path& temp)>& write);
 
+/// Removes, under `dir` (recursively), the temp files of atomic writes whose process died before the
+/// rename (".<stem>.<pid>-<n>.tmp<ext>" of a pid no longer running), so a rerun over a killed run's
+/// output starts clean. Returns how many were removed.
+size_t remove_abandoned_temp_files(const std::filesystem::path& dir);
+
 /// Reads a whole file; throws DataError naming the file when it is missing or unreadable.
 std::string read_file(const std::filesystem::path& path);
 

@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "segkit/core/background_consumer.h"
+#include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
 #include "segkit/core/progress.h"
 #include "segkit/io/image_io.h"
+#include "segkit/data/subset_dataset.h"
 #include "segkit/pipeline/image_source.h"
+#include "segkit/pipeline/predict_journal.h"
 #include "segkit/pipeline/probability_file.h"
 #include "segkit/postprocess/postprocess_config.h"
 #include "segkit/report/example_panel.h"
@@ -56,6 +60,29 @@ void write_georeferenced(const PredictRequest& request, const data::Dataset& dat
 #endif
 }
 
+// Everything that changes the output files, so a resumed run only continues an identical command.
+std::string fingerprint(const PredictRequest& request, const std::vector<std::string>& classes) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& run : request.runs) runs.push_back(fs::absolute(run).lexically_normal().string());
+  const auto& p = request.predictor;
+  nlohmann::json value = {
+      {"runs", runs},
+      {"input", fs::absolute(request.input).lexically_normal().string()},
+      {"classes", classes},
+      {"tta", p.tta.name},
+      {"merge", p.tta.merge},
+      {"scales", p.tta.scales},
+      {"tile", p.tiles ? p.tiles->tile : 0},
+      {"overlap", p.tiles ? p.tiles->overlap : 0},
+      {"blend", p.tiles ? p.tiles->blend : std::string()},
+      {"output_size", p.output_size ? std::vector<int>{p.output_size->height, p.output_size->width} : std::vector<int>{}},
+      {"fast_path", p.fast_path},
+      {"postprocess", request.postprocess ? read_file(*request.postprocess) : std::string()},
+      {"save", {request.save_masks, request.save_probabilities}},
+      {"overlays", request.overlays ? request.overlays->string() : std::string()}};
+  return value.dump();
+}
+
 // The image with the predicted masks; beside it the true masks when the source has labels.
 void write_overlay(const fs::path& file, data::Sample sample, const cv::Mat& masks) {
   cv::Mat image = sample.image;
@@ -86,16 +113,31 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   fs::create_directories(request.out_dir);
   fs::remove(request.out_dir / "index.json");  // the directory is incomplete until the new index
   if (request.overlays) fs::create_directories(*request.overlays);
+  remove_abandoned_temp_files(request.out_dir);  // left by a killed run
+  if (request.overlays) remove_abandoned_temp_files(*request.overlays);
+
+  // A rerun of the same command after a kill skips the images whose outputs are complete.
+  PredictJournal journal(request.out_dir, fingerprint(request, classes));
+  std::vector<std::optional<submit::PredictionImage>> written(dataset->size());
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < dataset->size(); ++i) {
+    if (const auto* done = journal.done(dataset->id(i))) {
+      written[i] = *done;
+    } else {
+      todo.push_back(i);
+    }
+  }
 
   PredictSummary summary;
   summary.classes = classes;
   summary.images_with_class.assign(classes.size(), 0);
-  submit::PredictionIndex index{classes, {}};
   Progress bar("predict", static_cast<int64_t>(dataset->size()));
-  size_t position = 0;
+  bar.advance(static_cast<int64_t>(dataset->size() - todo.size()));
+  size_t next = 0;  // index into todo of the prediction the writer gets next
   // Post-processing and writing run in their own thread, overlapping the next image's inference
   // (the loader's workers already overlap decoding); a few predictions wait at most.
   BackgroundConsumer<infer::Prediction> writer(4, [&](infer::Prediction& prediction) {
+    const size_t position = todo[next++];
     const auto bytes = probability_bytes(prediction.probabilities);
     std::vector<cv::Mat> planes;
     for (size_t k = 0; k < classes.size(); ++k) {
@@ -105,30 +147,40 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
         class_probability = prediction.class_probabilities[static_cast<int64_t>(k)].item<double>();
       }
       planes.push_back(postprocess::apply_postprocess(probability, post.for_class(classes[k]), class_probability));
-      if (cv::countNonZero(planes.back()) > 0) ++summary.images_with_class[k];
     }
     cv::Mat masks;
     cv::merge(planes, masks);
-    if (request.save_masks) {
-      index.images.push_back(submit::write_prediction_masks(request.out_dir, prediction.id, masks, classes));
-    } else {
-      index.images.push_back({prediction.id, submit::image_stem(prediction.id), prediction.size.height,
-                              prediction.size.width});
-    }
-    const auto& stem = index.images.back().stem;
+    const auto image = request.save_masks
+                           ? submit::write_prediction_masks(request.out_dir, prediction.id, masks, classes)
+                           : submit::PredictionImage{prediction.id, submit::image_stem(prediction.id),
+                                                     prediction.size.height, prediction.size.width};
     if (request.save_probabilities) {
-      write_probabilities(request.out_dir, stem, prediction.id, bytes, prediction.class_probabilities);
+      write_probabilities(request.out_dir, image.stem, prediction.id, bytes, prediction.class_probabilities);
     }
-    write_georeferenced(request, *dataset, position, stem, masks);
-    if (request.overlays) write_overlay(*request.overlays / (stem + ".jpg"), dataset->get(position), masks);
-    ++position;
-    ++summary.images;
+    write_georeferenced(request, *dataset, position, image.stem, masks);
+    if (request.overlays) write_overlay(*request.overlays / (image.stem + ".jpg"), dataset->get(position), masks);
+    journal.record(image);
+    written[position] = image;
     bar.advance();
   });
-  predictor.predict_dataset(dataset, [&](const infer::Prediction& prediction) { writer.push(prediction); });
+  if (!todo.empty()) {
+    const auto remaining = todo.size() == dataset->size() ? dataset : std::make_shared<data::SubsetDataset>(dataset, todo);
+    predictor.predict_dataset(remaining, [&](const infer::Prediction& prediction) { writer.push(prediction); });
+  }
   writer.finish();
   bar.finish();
+
+  submit::PredictionIndex index{classes, {}};
+  for (const auto& image : written) {
+    index.images.push_back(*image);
+    for (size_t k = 0; k < classes.size(); ++k) {  // a mask file exists exactly when the mask is not empty
+      const bool present = fs::exists(request.out_dir / "masks" / image->stem / (classes[k] + ".png"));
+      summary.images_with_class[k] += present ? 1 : 0;
+    }
+  }
+  summary.images = index.images.size();
   submit::write_prediction_index(request.out_dir, index);
+  journal.finish();
   return summary;
 }
 

@@ -104,6 +104,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
   if (options_.bn_momentum) set_batchnorm_momentum(model, *options_.bn_momentum);
   if (options_.ema_decay > 0) impl.ema = std::make_unique<ModelEma>(model, EmaOptions{options_.ema_decay, false});
   std::filesystem::create_directories(run_dir_);
+  remove_abandoned_temp_files(run_dir_);  // a killed run's half-written checkpoint, if any
 
   const auto last = run_dir_ / "last.pt";
   const auto batches_per_epoch = static_cast<int64_t>(

@@ -1,0 +1,145 @@
+// Kill safety: `segkit predict` and `segkit train` are killed with SIGKILL at seeded random moments;
+// whatever they left on disk is complete or absent, and re-running (predict) or resuming (train)
+// ends with exactly the files of an uninterrupted run.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/io/image_io.h"
+#include "segkit/nn/tensor_io.h"
+#include "segkit/submit/prediction_dir.h"
+#include "tests/support/test_support.h"
+
+namespace segkit {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_segkit;
+
+// Starts segkit with `arguments` (split on spaces; no quoting needed for temp paths) and kills it
+// with SIGKILL after `delay`. Returns true when the kill came before the process finished.
+bool run_and_kill(const std::vector<std::string>& arguments, std::chrono::milliseconds delay) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv{const_cast<char*>(SEGKIT_CLI_PATH)};
+    for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execv(SEGKIT_CLI_PATH, argv.data());
+    _exit(127);
+  }
+  std::this_thread::sleep_for(delay);
+  const bool killed = kill(pid, SIGKILL) == 0;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return killed && WIFSIGNALED(status);
+}
+
+std::map<std::string, std::string> files_under(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files[fs::relative(entry.path(), dir).string()] = read_file(entry.path());
+  }
+  return files;
+}
+
+// Every output left by a killed predict is whole: the index (if any) reads back with its masks, and
+// every probability file and mask PNG decodes.
+void expect_only_complete_outputs(const fs::path& pred) {
+  if (fs::exists(pred / "index.json")) {
+    const auto index = submit::read_prediction_index(pred);
+    for (const auto& image : index.images) EXPECT_NO_THROW(submit::read_prediction_masks(pred, image, index.classes));
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(pred)) {
+    const auto extension = entry.path().extension();
+    if (extension == ".safetensors") EXPECT_NO_THROW(nn::load_safetensors(entry.path())) << entry.path();
+    if (extension == ".png") EXPECT_NO_THROW(io::read_image(entry.path())) << entry.path();
+  }
+}
+
+fs::path synth_run(const test::TempDir& dir, int epochs) {
+  EXPECT_EQ(run_segkit("synth --kind steel --count 24 --size 64x256 '" + (dir / "data").string() + "'").exit_code, 0);
+  return test::write_text(dir / "data/run.yaml",
+                          "include: data.yaml\n"
+                          "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
+                          "folds: {k: 3, method: kfold}\n"
+                          "augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}\n"
+                          "train: {epochs: " + std::to_string(epochs) +
+                              ", batch_size: 4, workers: 1, checkpoint_every: 1, report_examples: 0}\n");
+}
+
+TEST(KillSafety, KilledPredictLeavesOnlyCompleteFilesAndARerunFinishesIdentically) {
+  test::TempDir dir;
+  const auto config = synth_run(dir, 1);
+  ASSERT_EQ(run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / "run").string() + "'").exit_code, 0);
+  const auto predict = [&](const std::string& out) {
+    return std::vector<std::string>{"--threads", "1", "predict", "--run", (dir / "run").string(), "--input",
+                                    config.string(), "--out", (dir / out).string(), "--save", "both", "--tta", "hflip"};
+  };
+  ASSERT_EQ(run_segkit("--threads 1 predict --run '" + (dir / "run").string() + "' --input '" + config.string() +
+                       "' --out '" + (dir / "reference").string() + "' --save both --tta hflip")
+                .exit_code,
+            0);
+  std::mt19937 rng(7);
+  int kills = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 900)(rng));
+    kills += run_and_kill(predict("pred"), delay) ? 1 : 0;
+    if (fs::exists(dir / "pred")) expect_only_complete_outputs(dir / "pred");
+  }
+  EXPECT_GE(kills, 1) << "no run was interrupted; the test proves nothing";
+  ASSERT_EQ(run_segkit("--threads 1 predict --run '" + (dir / "run").string() + "' --input '" + config.string() +
+                       "' --out '" + (dir / "pred").string() + "' --save both --tta hflip")
+                .exit_code,
+            0);
+  // The rerun removed the killed runs' abandoned temp files and completed the rest: same files, same bytes.
+  const auto resumed = files_under(dir / "pred"), reference = files_under(dir / "reference");
+  for (const auto& [name, bytes] : reference) {
+    const auto found = resumed.find(name);
+    ASSERT_NE(found, resumed.end()) << name << " is missing";
+    EXPECT_TRUE(found->second == bytes) << name << " differs";
+  }
+  for (const auto& [name, bytes] : resumed) EXPECT_TRUE(reference.count(name)) << name << " is extra";
+}
+
+TEST(KillSafety, KilledTrainingResumesToTheWeightsOfAnUninterruptedRun) {
+  test::TempDir dir;
+  const auto config = synth_run(dir, 3);
+  const auto train = [&](const std::string& out, bool resume) {
+    std::vector<std::string> arguments{"--threads", "1", "train", config.string(), "--out", (dir / out).string()};
+    if (resume) arguments.push_back("--resume");
+    return arguments;
+  };
+  ASSERT_EQ(run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / "reference").string() + "'")
+                .exit_code,
+            0);
+  std::mt19937 rng(11);
+  int kills = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 1500)(rng));
+    kills += run_and_kill(train("run", attempt > 0), delay) ? 1 : 0;
+    const auto last = dir / "run/fold0/last.pt";
+    if (fs::exists(last)) EXPECT_GT(fs::file_size(last), 0u);
+  }
+  EXPECT_GE(kills, 1) << "no run was interrupted; the test proves nothing";
+  ASSERT_EQ(run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / "run").string() + "' --resume")
+                .exit_code,
+            0);
+  EXPECT_EQ(read_file(dir / "run/fold0/best/model.safetensors"),
+            read_file(dir / "reference/fold0/best/model.safetensors"));
+  EXPECT_EQ(read_file(dir / "run/fold0/oof.safetensors"), read_file(dir / "reference/fold0/oof.safetensors"));
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "run")) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << "left behind: " << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace segkit
