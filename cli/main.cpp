@@ -2,6 +2,8 @@
 // happens in the library; this file turns exceptions into a message and a non-zero exit code.
 
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <iostream>
 #include <opencv2/core/version.hpp>
@@ -66,6 +68,10 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    struct rusage usage {};
+    if (getrusage(RUSAGE_SELF, &usage) == 0) {
+      segkit::log::debug("peak resident memory: {} MB", usage.ru_maxrss / 1024);  // Linux reports KB
+    }
     if (show_version) {
       print_version();
     } else if (app.get_subcommands().empty()) {

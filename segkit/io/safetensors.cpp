@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -308,6 +309,57 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Tens
     out.write(static_cast<const char*>(order[i]->data), static_cast<std::streamsize>(sizes[i]));
   }
   file.commit();
+}
+
+SafetensorsStreamWriter::SafetensorsStreamWriter(std::filesystem::path path, std::map<std::string, std::string> metadata)
+    : path_(std::move(path)),
+      metadata_(std::move(metadata)),
+      scratch_(std::make_unique<AtomicFile>(path_.parent_path() / (path_.stem().string() + ".data"))) {}
+
+SafetensorsStreamWriter::~SafetensorsStreamWriter() = default;
+
+void SafetensorsStreamWriter::add(const TensorRef& tensor) {
+  if (tensor.name == "__metadata__") throw DataError("cannot write '" + path_.string() + "': '__metadata__' is reserved");
+  if (!names_.emplace(tensor.name, entries_.size()).second) {
+    throw DataError("cannot write '" + path_.string() + "': tensor name '" + tensor.name + "' given twice");
+  }
+  uint64_t nbytes = dtype_size(tensor.dtype);
+  for (int64_t dim : tensor.shape) {
+    if (dim < 0) throw DataError("cannot write tensor '" + tensor.name + "': negative dim");
+    nbytes *= static_cast<uint64_t>(dim);
+  }
+  if (nbytes > 0 && tensor.data == nullptr) throw DataError("cannot write tensor '" + tensor.name + "': no data");
+  scratch_->stream().write(static_cast<const char*>(tensor.data), static_cast<std::streamsize>(nbytes));
+  if (!scratch_->stream()) throw IoError("cannot write " + scratch_->temp_path().string());
+  entries_.push_back({tensor.name, tensor.dtype, tensor.shape, offset_, offset_ + nbytes});
+  offset_ += nbytes;
+}
+
+void SafetensorsStreamWriter::finish() {
+  json header = json::object();
+  if (!metadata_.empty()) header["__metadata__"] = metadata_;
+  for (const auto& entry : entries_) {
+    header[entry.name] = {{"dtype", dtype_name(entry.dtype)}, {"shape", entry.shape}, {"data_offsets", {entry.begin, entry.end}}};
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  auto& scratch = scratch_->stream();
+  scratch.flush();
+  if (!scratch) throw IoError("cannot write " + scratch_->temp_path().string());
+
+  AtomicFile file(path_);
+  auto& out = file.stream();
+  unsigned char length[8];
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(text.size() >> (8 * i));
+  out.write(reinterpret_cast<const char*>(length), 8);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  std::ifstream data(scratch_->temp_path(), std::ios::binary);
+  std::vector<char> buffer(1 << 20);
+  while (data.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || data.gcount() > 0) {
+    out.write(buffer.data(), data.gcount());
+  }
+  file.commit();
+  scratch_.reset();  // removes the scratch file
 }
 
 }  // namespace segkit::io

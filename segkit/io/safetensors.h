@@ -17,10 +17,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "segkit/core/atomic_file.h"
 
 namespace segkit::io {
 
@@ -92,5 +95,37 @@ struct TensorRef {
 /// negative dims, IoError when the file cannot be written.
 void write_safetensors(const std::filesystem::path& path, const std::vector<TensorRef>& tensors,
                        const std::map<std::string, std::string>& metadata = {});
+
+/// A safetensors file written one tensor at a time, in constant memory (the out-of-fold
+/// predictions of a fold can exceed RAM): each add() appends the bytes to a scratch file beside the
+/// target, finish() writes the header and copies the data into the target atomically. Tensors are
+/// stored in the order added. Unfinished (an exception, a kill), nothing but the scratch file's
+/// removal happens; the target is untouched.
+class SafetensorsStreamWriter {
+ public:
+  explicit SafetensorsStreamWriter(std::filesystem::path path, std::map<std::string, std::string> metadata = {});
+  ~SafetensorsStreamWriter();
+  SafetensorsStreamWriter(const SafetensorsStreamWriter&) = delete;
+  SafetensorsStreamWriter& operator=(const SafetensorsStreamWriter&) = delete;
+
+  /// Throws DataError on a duplicate or reserved name, a negative dim or missing data.
+  void add(const TensorRef& tensor);
+  /// Throws IoError when the file cannot be written.
+  void finish();
+
+ private:
+  struct Entry {
+    std::string name;
+    DType dtype;
+    std::vector<int64_t> shape;
+    uint64_t begin, end;
+  };
+  std::filesystem::path path_;
+  std::map<std::string, std::string> metadata_;
+  std::unique_ptr<AtomicFile> scratch_;  // never committed: the destructor removes it
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, size_t> names_;
+  uint64_t offset_ = 0;
+};
 
 }  // namespace segkit::io

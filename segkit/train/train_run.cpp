@@ -13,6 +13,7 @@
 #include "segkit/data/folds.h"
 #include "segkit/loader/data_loader.h"
 #include "segkit/loader/sampler.h"
+#include "segkit/io/safetensors.h"
 #include "segkit/losses/loss_registry.h"
 #include "segkit/models/hub_format.h"
 #include "segkit/models/model_registry.h"
@@ -63,17 +64,23 @@ void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_
   model->to(torch::Device(device));
   model->eval();
   torch::NoGradGuard no_grad;
-  nn::NamedTensors tensors;
+  // Streamed to disk image by image: a fold's out-of-fold maps can be larger than memory.
+  io::SafetensorsStreamWriter writer(file, {{"format", "segkit-oof-v1"}});
+  const auto add = [&](const std::string& name, const torch::Tensor& bytes) {
+    const auto contiguous = bytes.contiguous();
+    writer.add({name, io::DType::kU8, contiguous.sizes().vec(), contiguous.data_ptr<uint8_t>()});
+  };
   val_loader.start_epoch(0);
   while (auto batch = val_loader.next()) {
-    const auto probabilities = torch::sigmoid(model->forward_any_size(batch->images.to(torch::Device(device)), false).masks).to(torch::kCPU);
+    const auto probabilities =
+        torch::sigmoid(model->forward_any_size(batch->images.to(torch::Device(device)), false).masks).to(torch::kCPU);
     const auto bytes = (probabilities * 255.0).round().to(torch::kUInt8);
     for (int64_t i = 0; i < batch->size(); ++i) {
-      tensors.emplace_back("probabilities/" + batch->ids[i], bytes[i]);
-      tensors.emplace_back("masks/" + batch->ids[i], batch->masks[i].to(torch::kUInt8));
+      add("probabilities/" + batch->ids[i], bytes[i]);
+      add("masks/" + batch->ids[i], batch->masks[i].round().to(torch::kUInt8));
     }
   }
-  nn::save_safetensors(file, tensors, {{"format", "segkit-oof-v1"}});
+  writer.finish();
 }
 
 FoldResult train_fold(const config::Config& config, int fold, const RunRequest& request,

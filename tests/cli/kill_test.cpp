@@ -143,3 +143,47 @@ TEST(KillSafety, KilledTrainingResumesToTheWeightsOfAnUninterruptedRun) {
 
 }  // namespace
 }  // namespace segkit
+
+namespace segkit {
+namespace {
+
+// Memory does not grow with the number of images: training (out-of-fold file included) and
+// prediction stream. Peak RSS as segkit reports it with --log-level debug.
+double peak_megabytes(const test::CommandResult& result) {
+  const auto at = result.err.find("peak resident memory: ");
+  EXPECT_NE(at, std::string::npos) << result.err;
+  return at == std::string::npos ? 0.0 : std::stod(result.err.substr(at + 22));
+}
+
+TEST(ResourceLimits, PeakMemoryStaysFlatAsTheDatasetGrows) {
+  std::vector<double> train_peak, predict_peak;
+  // From 32 images on, the allocators are warm; below that, peaks still rise as arenas fill.
+  for (int count : {32, 128}) {
+    test::TempDir dir;
+    ASSERT_EQ(run_segkit("synth --kind steel --count " + std::to_string(count) + " --size 128x800 '" +
+                         (dir / "data").string() + "'")
+                  .exit_code,
+              0);
+    const auto config = test::write_text(dir / "data/run.yaml",
+                                         "include: data.yaml\n"
+                                         "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
+                                         "folds: {k: 2, method: kfold}\n"
+                                         "augment: {train: [Normalize], val: [Normalize]}\n"
+                                         "train: {epochs: 1, batch_size: 4, workers: 2, report_examples: 0}\n");
+    const auto trained = run_segkit("--log-level debug --threads 1 train '" + config.string() + "' --out '" +
+                                    (dir / "run").string() + "'");
+    ASSERT_EQ(trained.exit_code, 0) << trained.err;
+    train_peak.push_back(peak_megabytes(trained));
+    const auto predicted = run_segkit("--log-level debug --threads 1 predict --run '" + (dir / "run").string() +
+                                      "' --input '" + config.string() + "' --out '" + (dir / "pred").string() +
+                                      "' --save both");
+    ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+    predict_peak.push_back(peak_megabytes(predicted));
+  }
+  // 4x the images (the out-of-fold maps and probabilities grow 4x on disk): the peaks stay put.
+  EXPECT_LT(train_peak[1], train_peak[0] * 1.1 + 16) << train_peak[0] << " -> " << train_peak[1] << " MB";
+  EXPECT_LT(predict_peak[1], predict_peak[0] * 1.1 + 16) << predict_peak[0] << " -> " << predict_peak[1] << " MB";
+}
+
+}  // namespace
+}  // namespace segkit

@@ -74,6 +74,31 @@ TEST(Safetensors, RoundTripsEveryDtypeWithMetadata) {
   EXPECT_EQ(dtype_size(reader.tensors().front().dtype), 8u);
 }
 
+TEST(Safetensors, StreamWriterWritesTensorsInOrderAndNothingUnlessFinished) {
+  test::TempDir dir;
+  const std::vector<uint8_t> a = {1, 2, 3, 4, 5, 6};
+  const std::vector<float> b = {0.5f, -1.0f};
+  {
+    SafetensorsStreamWriter writer(dir / "unfinished.safetensors");
+    writer.add({"a", DType::kU8, {2, 3}, a.data()});
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "unfinished.safetensors"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "the scratch file was left behind";
+
+  SafetensorsStreamWriter writer(dir / "oof.safetensors", {{"format", "segkit-oof-v1"}});
+  writer.add({"probabilities/x", DType::kU8, {2, 3}, a.data()});
+  writer.add({"labels", DType::kF32, {2}, b.data()});
+  EXPECT_THROW(writer.add({"labels", DType::kF32, {2}, b.data()}), DataError);
+  writer.finish();
+  SafetensorsReader reader(dir / "oof.safetensors");
+  EXPECT_EQ(reader.metadata().at("format"), "segkit-oof-v1");
+  EXPECT_EQ(reader.read("probabilities/x"), a);
+  std::vector<float> read_back(2);
+  reader.read(reader.tensor("labels"), read_back.data());
+  EXPECT_EQ(read_back, b);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "only the file itself";
+}
+
 TEST(Safetensors, ReadsAFileLaidOutByHand) {
   // Equivalent to Python: save_file({"a": torch.tensor([1., 2.]), "b": torch.tensor([7], dtype=torch.uint8)})
   const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
