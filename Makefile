@@ -6,7 +6,11 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
-.PHONY: all deps configure build test bench demo clean
+ASAN_DIR ?= build-asan
+# The suites of the rooms without LibTorch (Debian's libtorch is not instrumented).
+ASAN_TESTS := test_core test_io test_config test_data test_transforms test_report test_submit test_postprocess
+
+.PHONY: all deps configure build test test-asan bench demo clean
 
 all: build
 
@@ -24,6 +28,19 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 900
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the torch-free rooms' tests (docs/reliability.md).
+test-asan: deps
+	@if [ ! -f $(ASAN_DIR)/build.ninja ]; then \
+	  cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGKIT_SANITIZE=ON \
+	        -DSEGKIT_BUILD_EXAMPLES=OFF $(LAUNCHER) $(CMAKE_FLAGS); \
+	fi
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target $(ASAN_TESTS)
+	@for t in $(ASAN_TESTS); do \
+	  echo "== $$t (ASan + UBSan)"; \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(ASAN_DIR)/bin/$$t --gtest_brief=1 || exit 1; \
+	done
 
 bench: configure
 	cmake -S . -B $(BUILD_DIR) -DSEGKIT_BUILD_BENCH=ON

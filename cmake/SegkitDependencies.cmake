@@ -34,4 +34,9 @@ endif()
 
 # glibc malloc maps/unmaps every large tensor; tcmalloc linked into the executables makes
 # training 1.6x and inference 2.3x faster here (docs/design.md). Optional: absent, we use glibc.
-find_library(SEGKIT_TCMALLOC NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
+# Sanitizer builds keep glibc's: ASan replaces the allocator itself.
+if(SEGKIT_SANITIZE)
+  set(SEGKIT_TCMALLOC "")
+else()
+  find_library(SEGKIT_TCMALLOC NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
+endif()
