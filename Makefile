@@ -1,6 +1,7 @@
 # Thin wrappers over scripts/ and CMake/CTest. Every target installs missing Debian packages first
 # (a no-op taking ~0.1 s when all are present) and configures only when needed.
 
+SHELL := /bin/bash
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -10,7 +11,11 @@ ASAN_DIR ?= build-asan
 # The suites of the rooms without LibTorch (Debian's libtorch is not instrumented).
 ASAN_TESTS := test_core test_io test_config test_data test_transforms test_report test_submit test_postprocess
 
-.PHONY: all deps configure build test test-asan bench demo clean
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := rle csv config safetensors labelme
+
+.PHONY: all deps configure build test test-asan fuzz bench demo clean
 
 all: build
 
@@ -40,6 +45,24 @@ test-asan: deps
 	  echo "== $$t (ASan + UBSan)"; \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(ASAN_DIR)/bin/$$t --gtest_brief=1 || exit 1; \
+	done
+
+# libFuzzer (clang) on the parsers of untrusted files, each for FUZZ_SECONDS from fuzz/corpus/<target>
+# (plus what earlier runs found in build-fuzz/corpus); crashes land in build-fuzz/crashes/.
+fuzz: deps
+	@if [ ! -f $(FUZZ_DIR)/build.ninja ]; then \
+	  cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	        -DSEGKIT_BUILD_FUZZ=ON -DSEGKIT_BUILD_TESTS=OFF -DSEGKIT_BUILD_EXAMPLES=OFF $(LAUNCHER); \
+	fi
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p $(FUZZ_DIR)/crashes
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  $(FUZZ_DIR)/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- $(FUZZ_DIR)/corpus/$$t fuzz/corpus/$$t 2>&1 | \
+	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
 bench: configure

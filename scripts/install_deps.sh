@@ -12,6 +12,8 @@ PACKAGES=(
   libopencv-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgdal-dev libgdcm-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing (make fuzz): clang and its libFuzzer runtime
+  clang libclang-rt-14-dev
 )
 
 SUDO=""

@@ -2,12 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <regex>
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
+#include "segkit/core/strings.h"
 
 namespace segkit::config {
 namespace {
@@ -41,10 +43,16 @@ json resolve_plain_scalar(const std::string& text) {
 // Configs hold hundreds of values; aliases of aliases ("billion laughs") can expand a small file to
 // billions, so conversion stops at this many.
 constexpr size_t kMaxYamlValues = 100000;
+// A self-referencing alias (`&a [*a]`) nests without end; real configs nest a few levels.
+constexpr size_t kMaxYamlDepth = 64;
 
 // A map entry is located at its key (where an "unknown key" must point), a list item at the item.
 json convert(const YAML::Node& node, const std::string& path, const std::string& origin,
-             LocationMap& locations, size_t& budget) {
+             LocationMap& locations, size_t& budget, size_t depth = 0) {
+  if (depth > kMaxYamlDepth) {
+    throw ConfigError(location_of(node, origin).str() + ": nested deeper than " + std::to_string(kMaxYamlDepth) +
+                      " levels (a recursive alias?)");
+  }
   if (budget == 0) {
     throw ConfigError(origin + ": more than " + std::to_string(kMaxYamlValues) +
                       " values (aliases expanding without bound?); a config holds far fewer");
@@ -56,13 +64,17 @@ json convert(const YAML::Node& node, const std::string& path, const std::string&
     case YAML::NodeType::Undefined:
       return nullptr;
     case YAML::NodeType::Scalar:
+      // Escapes ("\x80") can make bytes that are not UTF-8; every later message prints values as JSON.
+      if (first_invalid_utf8(node.Scalar()) != std::string::npos) {
+        throw ConfigError(location_of(node, origin).str() + ": value is not valid UTF-8");
+      }
       // yaml-cpp tags plain scalars "?" and quoted ones "!".
       return node.Tag() == "!" ? json(node.Scalar()) : resolve_plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       json list = json::array();
       for (size_t i = 0; i < node.size(); ++i) {
         locations[child_path(std::to_string(i))] = location_of(node[i], origin);
-        list.push_back(convert(node[i], child_path(std::to_string(i)), origin, locations, budget));
+        list.push_back(convert(node[i], child_path(std::to_string(i)), origin, locations, budget, depth + 1));
       }
       return list;
     }
@@ -73,12 +85,15 @@ json convert(const YAML::Node& node, const std::string& path, const std::string&
           throw ConfigError(location_of(item.first, origin).str() + ": mapping keys must be plain names");
         }
         const std::string key = item.first.Scalar();
+        if (first_invalid_utf8(key) != std::string::npos) {
+          throw ConfigError(location_of(item.first, origin).str() + ": key is not valid UTF-8");
+        }
         locations[child_path(key)] = location_of(item.first, origin);
         if (object.contains(key)) {
           throw ConfigError(location_of(item.first, origin).str() + ": key '" + child_path(key) +
                             "' is given twice");
         }
-        object[key] = convert(item.second, child_path(key), origin, locations, budget);
+        object[key] = convert(item.second, child_path(key), origin, locations, budget, depth + 1);
       }
       return object;
     }
@@ -166,6 +181,15 @@ std::string location_prefix(const LocationMap& locations, std::string path) {
 }
 
 YamlDocument parse_yaml(const std::string& text, const std::string& origin) {
+  // YAML is Unicode; a stray byte would otherwise surface later, when a value is printed.
+  if (const size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+    const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const size_t column = bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1) + 1;
+    throw ConfigError(origin + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                      ": not valid UTF-8 (byte " + std::to_string(static_cast<int>(static_cast<uint8_t>(text[bad]))) +
+                      "); configs must be UTF-8 text");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

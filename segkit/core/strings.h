@@ -25,6 +25,10 @@ std::vector<std::string> split(std::string_view text, char separator);
 std::string_view trim(std::string_view text);
 
 /// C++20's std::string_view::starts_with / ends_with, for C++17 builds.
+/// Offset of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and code
+/// points past U+10FFFF are ill-formed), or npos.
+size_t first_invalid_utf8(std::string_view text);
+
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
 

@@ -83,6 +83,14 @@ std::string LabelMeDataset::id(size_t index) const { return files_.at(index).ste
 
 Sample LabelMeDataset::get(size_t index) const {
   const auto& file = files_.at(index);
+  try {
+    return read_document(file);
+  } catch (const json::exception& e) {  // valid JSON of the wrong shape (a number, a string for shapes, ...)
+    throw DataError(file.string() + ": not a LabelMe document: " + e.what());
+  }
+}
+
+Sample LabelMeDataset::read_document(const std::filesystem::path& file) const {
   json document;
   try {
     document = json::parse(read_file(file));

@@ -32,6 +32,8 @@ class LabelMeDataset : public Dataset {
   std::string id(size_t index) const override;
 
  private:
+  Sample read_document(const std::filesystem::path& file) const;
+
   LabelMeOptions options_;
   std::vector<std::filesystem::path> files_;
 };

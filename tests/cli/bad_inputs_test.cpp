@@ -101,6 +101,14 @@ TEST(BadInputs, CorruptEmptyMislabelledAndBombImagesAreRefusedBeforeDecoding) {
   }
 }
 
+// Found by fuzz_labelme: valid JSON that is not an object used to escape as a JSON type_error.
+TEST(BadInputs, LabelMeJsonOfTheWrongShapeIsRefused) {
+  test::TempDir dir;
+  fs::create_directories(dir / "lm");
+  fs::copy_file(catalogue("labelme_number.json"), dir / "lm/sample.json");
+  expect_refused(prepare(dir, "{format: labelme, dir: lm, classes: [a]}"), "sample.json", "not a LabelMe document");
+}
+
 TEST(BadInputs, MasksOfTheWrongSizeAreRefused) {
   test::TempDir dir;
   write_image(dir / "images/a.png", 8, 8);
@@ -115,6 +123,10 @@ TEST(BadInputs, ConfigsWithUnknownKeysWrongTypesAndIncludeCyclesNameTheLocation)
       {"wrong_type.yaml", "wrong_type.yaml:1:1", "expected integer"},
       {"cycle_a.yaml", "cycle_b.yaml", "include cycle"},
       {"billion_laughs.yaml", "billion_laughs.yaml", "more than 100000 values"},
+      // Found by fuzz_config: a stray byte used to escape as a JSON type_error when printed.
+      {"invalid_utf8.yaml", "invalid_utf8.yaml:1:13", "not valid UTF-8"},
+      {"recursive_alias.yaml", "recursive_alias.yaml:2", "nested deeper than 64 levels"},  // fuzz_config: stack overflow
+      {"escaped_non_utf8.yaml", "escaped_non_utf8.yaml:1:1", "value is not valid UTF-8"},  // fuzz_config too
   };
   for (const auto& [file, culprit, reason] : cases) {
     const auto result = run_segkit("config show '" + catalogue(file).string() + "'");

@@ -27,6 +27,16 @@ TEST(Split, KeepsEmptyParts) {
   EXPECT_EQ(split("", '.'), (std::vector<std::string>{""}));
 }
 
+TEST(Utf8, FindsTheFirstIllFormedByte) {
+  EXPECT_EQ(first_invalid_utf8("plain ascii"), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8("man@\"\xab"), 5u);              // a lone continuation byte
+  EXPECT_EQ(first_invalid_utf8("a\xc3"), 1u);                    // truncated sequence
+  EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), 0u);                // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u);            // a surrogate
+  EXPECT_EQ(first_invalid_utf8("\xf4\x90\x80\x80"), 0u);        // past U+10FFFF
+}
+
 TEST(Trim, StripsWhitespace) {
   EXPECT_EQ(trim("  a b \r\n"), "a b");
   EXPECT_EQ(trim("   "), "");
