@@ -43,16 +43,7 @@ dist::CommunicatorPtr join_process_group() {
 #endif
 }
 
-std::vector<std::string>& command_line_storage() {
-  static std::vector<std::string> arguments;
-  return arguments;
-}
-
 }  // namespace
-
-void set_command_line(std::vector<std::string> arguments) { command_line_storage() = std::move(arguments); }
-
-const std::vector<std::string>& command_line() { return command_line_storage(); }
 
 void add_train_command(CLI::App& app) {
   struct Args {

@@ -258,6 +258,20 @@ std::vector<uint8_t> SafetensorsReader::read(std::string_view name) const {
   return bytes;
 }
 
+namespace {
+
+// The 8-byte little-endian length, then the JSON header padded so the data section is 8-byte aligned.
+void write_header(std::ostream& out, const json& header) {
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  unsigned char length[8];
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(text.size() >> (8 * i));
+  out.write(reinterpret_cast<const char*>(length), 8);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+}  // namespace
+
 void write_safetensors(const std::filesystem::path& path, const std::vector<TensorRef>& tensors,
                        const std::map<std::string, std::string>& metadata) {
   std::vector<const TensorRef*> order;
@@ -296,15 +310,9 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Tens
     sizes.push_back(nbytes);
     offset += nbytes;
   }
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data section 8-byte aligned
-
   AtomicFile file(path);
   auto& out = file.stream();
-  unsigned char length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(text.size() >> (8 * i));
-  out.write(reinterpret_cast<const char*>(length), 8);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  write_header(out, header);
   for (size_t i = 0; i < order.size(); ++i) {
     out.write(static_cast<const char*>(order[i]->data), static_cast<std::streamsize>(sizes[i]));
   }
@@ -341,18 +349,13 @@ void SafetensorsStreamWriter::finish() {
   for (const auto& entry : entries_) {
     header[entry.name] = {{"dtype", dtype_name(entry.dtype)}, {"shape", entry.shape}, {"data_offsets", {entry.begin, entry.end}}};
   }
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' ');
   auto& scratch = scratch_->stream();
   scratch.flush();
   if (!scratch) throw IoError("cannot write " + scratch_->temp_path().string());
 
   AtomicFile file(path_);
   auto& out = file.stream();
-  unsigned char length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(text.size() >> (8 * i));
-  out.write(reinterpret_cast<const char*>(length), 8);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  write_header(out, header);
   std::ifstream data(scratch_->temp_path(), std::ios::binary);
   std::vector<char> buffer(1 << 20);
   while (data.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || data.gcount() > 0) {

@@ -6,7 +6,6 @@
 #include <opencv2/core.hpp>
 
 #include "segkit/core/error.h"
-#include "segkit/nn/tensor_io.h"
 #include "segkit/pipeline/probability_file.h"
 #include "segkit/postprocess/postprocess_config.h"
 #include "segkit/submit/prediction_dir.h"
@@ -18,18 +17,9 @@ namespace fs = std::filesystem;
 
 // K x H x W float32 probabilities of one member for one image, checked against the index.
 torch::Tensor read_probabilities(const fs::path& dir, const submit::PredictionImage& image, size_t classes) {
-  const auto file = probability_path(dir, image.stem);
-  if (!fs::exists(file)) {
-    throw DataError(fmt::format("{}: missing; the mean needs probabilities (segkit predict --save probs|both)",
-                                file.string()));
-  }
-  const auto bytes = nn::load_safetensors(file).at("probabilities");
-  if (bytes.dim() != 3 || static_cast<size_t>(bytes.size(0)) != classes || bytes.size(1) != image.height ||
-      bytes.size(2) != image.width) {
-    throw DataError(fmt::format("{}: probabilities of shape {} do not match {} classes at {}x{}", file.string(),
-                                fmt::join(bytes.sizes(), "x"), classes, image.height, image.width));
-  }
-  return bytes.to(torch::kFloat32) / 255.0;
+  auto bytes = read_probability_bytes(dir, image, classes, "the mean");
+  const auto shape = std::vector<int64_t>{static_cast<int64_t>(classes), image.height, image.width};
+  return torch::from_blob(bytes.data(), shape, torch::kUInt8).to(torch::kFloat32) / 255.0;
 }
 
 void check_members(const EnsembleRequest& request, const std::vector<submit::PredictionIndex>& indexes) {

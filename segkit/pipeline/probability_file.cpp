@@ -17,6 +17,24 @@ torch::Tensor probability_bytes(const torch::Tensor& probabilities) {
   return (probabilities * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
 }
 
+std::vector<uint8_t> read_probability_bytes(const std::filesystem::path& dir, const submit::PredictionImage& image,
+                                            size_t classes, const std::string& purpose) {
+  const auto file = probability_path(dir, image.stem);
+  if (!std::filesystem::exists(file)) {
+    throw DataError(fmt::format("{}: missing; {} needs probabilities (segkit predict --save probs|both)", file.string(),
+                                purpose));
+  }
+  const io::SafetensorsReader reader(file);
+  const auto& info = reader.tensor("probabilities");
+  const std::vector<int64_t> expected = {static_cast<int64_t>(classes), image.height, image.width};
+  if (info.dtype != io::DType::kU8 || info.shape != expected) {
+    throw DataError(fmt::format("{}: probabilities of shape {} are not uint8 {} ({} classes at {}x{})", file.string(),
+                                fmt::join(info.shape, "x"), fmt::join(expected, "x"), classes, image.height,
+                                image.width));
+  }
+  return reader.read("probabilities");
+}
+
 std::optional<std::vector<float>> read_class_probabilities(const std::filesystem::path& dir, const std::string& stem,
                                                            size_t classes) {
   const auto file = probability_path(dir, stem);

@@ -8,7 +8,6 @@
 
 #include "segkit/core/error.h"
 #include "segkit/data/prepared_dataset.h"
-#include "segkit/io/safetensors.h"
 #include "segkit/pipeline/image_source.h"
 #include "segkit/pipeline/probability_file.h"
 #include "segkit/submit/prediction_dir.h"
@@ -20,18 +19,7 @@ namespace fs = std::filesystem;
 
 // K x H x W uint8 probabilities of one image as a K-channel CV_32F Mat in [0, 1].
 cv::Mat read_soft_mask(const fs::path& dir, const submit::PredictionImage& image, size_t classes) {
-  const auto file = probability_path(dir, image.stem);
-  if (!fs::exists(file)) {
-    throw DataError(fmt::format("{}: missing; soft labels and peak confidences need probabilities "
-                                "(segkit predict --save probs|both)", file.string()));
-  }
-  const io::SafetensorsReader reader(file);
-  const auto& info = reader.tensor("probabilities");
-  const std::vector<int64_t> expected = {static_cast<int64_t>(classes), image.height, image.width};
-  if (info.dtype != io::DType::kU8 || info.shape != expected) {
-    throw DataError(fmt::format("{}: probabilities must be uint8 {}", file.string(), fmt::join(expected, "x")));
-  }
-  const auto bytes = reader.read("probabilities");
+  const auto bytes = read_probability_bytes(dir, image, classes, "a soft label or peak confidence");
   std::vector<cv::Mat> planes;
   const size_t plane = static_cast<size_t>(image.height) * static_cast<size_t>(image.width);
   for (size_t k = 0; k < classes; ++k) {
