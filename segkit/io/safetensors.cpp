@@ -1,6 +1,7 @@
 #include "segkit/io/safetensors.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -256,6 +257,18 @@ std::vector<uint8_t> SafetensorsReader::read(std::string_view name) const {
   std::vector<uint8_t> bytes(info.nbytes());
   read(info, bytes.data());
   return bytes;
+}
+
+std::shared_ptr<const uint8_t> SafetensorsReader::map_data() const {
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) throw IoError("cannot stat " + path_.string());
+  const auto size = static_cast<size_t>(info.st_size);
+  if (size == 0) return {};
+  void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd_, 0);
+  if (address == MAP_FAILED) throw IoError("cannot memory-map " + path_.string());
+  const auto* base = static_cast<const uint8_t*>(address);
+  std::shared_ptr<const uint8_t> whole(base, [size](const uint8_t* p) { ::munmap(const_cast<uint8_t*>(p), size); });
+  return std::shared_ptr<const uint8_t>(whole, base + data_start_);  // aliasing: owns the whole mapping
 }
 
 namespace {

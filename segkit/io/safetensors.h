@@ -73,6 +73,11 @@ class SafetensorsReader {
   void read(const TensorInfo& info, void* destination) const;
   std::vector<uint8_t> read(std::string_view name) const;
 
+  /// The data section, memory-mapped read-only: tensor bytes at data.get() + info.data_begin,
+  /// paged in by the OS on use, so files larger than memory can be read. The mapping lives as long
+  /// as any copy of the pointer (also after the reader is gone). Throws IoError when mmap fails.
+  std::shared_ptr<const uint8_t> map_data() const;
+
  private:
   std::filesystem::path path_;
   int fd_ = -1;

@@ -17,18 +17,18 @@ std::string where(const io::SafetensorsReader& file, const std::string& tensor) 
   return file.path().string() + ": tensor '" + tensor + "': ";
 }
 
-// K planes of H x W from a (K, H, W) uint8 tensor.
-std::vector<cv::Mat> read_planes(const io::SafetensorsReader& file, const io::TensorInfo& info) {
+// K planes of H x W from a (K, H, W) uint8 tensor, pointing into the file's mapping (no copy).
+std::vector<cv::Mat> read_planes(const io::SafetensorsReader& file, const io::TensorInfo& info,
+                                 const std::shared_ptr<const uint8_t>& data) {
   if (info.dtype != io::DType::kU8 || info.shape.size() != 3) {
     throw DataError(where(file, info.name) + "expected uint8 (K, H, W), got " +
                     std::string(io::dtype_name(info.dtype)) + " of rank " + std::to_string(info.shape.size()));
   }
   const int k = static_cast<int>(info.shape[0]), h = static_cast<int>(info.shape[1]),
             w = static_cast<int>(info.shape[2]);
-  std::vector<uint8_t> bytes(info.nbytes());
-  file.read(info, bytes.data());
+  auto* bytes = const_cast<uint8_t*>(data.get() + info.data_begin);  // read-only pages: never written
   std::vector<cv::Mat> planes;
-  for (int c = 0; c < k; ++c) planes.push_back(cv::Mat(h, w, CV_8U, bytes.data() + size_t(c) * h * w).clone());
+  for (int c = 0; c < k; ++c) planes.push_back(cv::Mat(h, w, CV_8U, bytes + size_t(c) * h * w));
   return planes;
 }
 
@@ -50,6 +50,8 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
       if (!file.contains(probabilities)) throw DataError(where(file, info.name) + "has no '" + probabilities + "'");
     }
   }
+  const auto data = file.map_data();
+  out.mappings.push_back(data);
   for (const auto& info : file.tensors()) {
     if (!starts_with(info.name, "probabilities/")) continue;
     OofImage image;
@@ -57,14 +59,14 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
     if (auto [it, inserted] = seen.emplace(image.id, path); !inserted) {
       throw DataError(where(file, info.name) + "image '" + image.id + "' is also in " + it->second.string());
     }
-    image.probabilities = read_planes(file, info);
+    image.probabilities = read_planes(file, info, data);
     const std::string mask_name = "masks/" + image.id;
     if (!file.contains(mask_name)) throw DataError(where(file, info.name) + "has no '" + mask_name + "'");
     const auto& mask_info = file.tensor(mask_name);
     if (mask_info.shape != info.shape) {
       throw DataError(where(file, mask_name) + "shape differs from '" + info.name + "'");
     }
-    image.masks = read_planes(file, mask_info);
+    image.masks = read_planes(file, mask_info, data);
     for (const auto& plane : image.masks) {
       double max_value = 0;
       cv::minMaxLoc(plane, nullptr, &max_value);

@@ -9,6 +9,7 @@
 //   cv::Mat p = oof.images[0].probabilities[2];     // H x W CV_8U of class 2
 
 #include <filesystem>
+#include <memory>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -27,7 +28,11 @@ struct OofImage {
 
 struct OofData {
   int num_classes = 0;
+  /// Planes point into the files, memory-mapped read-only (paged in on use, so a run's out-of-fold
+  /// maps may exceed memory); they must not be written.
   std::vector<OofImage> images;
+  /// Keeps the mappings alive as long as the data.
+  std::vector<std::shared_ptr<const uint8_t>> mappings;
   /// True when every image carries classifier probabilities.
   bool has_labels() const;
 };
