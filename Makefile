@@ -13,6 +13,7 @@ ASAN_TESTS := test_core test_io test_config test_data test_transforms test_repor
 
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?=
 FUZZ_TARGETS := rle csv config safetensors labelme
 
 .PHONY: all deps configure build test test-asan fuzz bench demo clean
@@ -59,7 +60,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
-	  $(FUZZ_DIR)/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	  $(FUZZ_DIR)/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 $(FUZZ_FLAGS) \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- $(FUZZ_DIR)/corpus/$$t fuzz/corpus/$$t 2>&1 | \
 	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \

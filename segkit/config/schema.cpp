@@ -14,6 +14,10 @@ std::string join_path(const std::string& parent, const std::string& key) {
 }
 
 std::string value_text(const json& value) {
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) {  // JSON would print null
+    const double number = value.get<double>();
+    return std::isnan(number) ? "nan" : number > 0 ? "inf" : "-inf";
+  }
   std::string text = value.dump();
   return text.size() > 60 ? text.substr(0, 57) + "..." : text;
 }

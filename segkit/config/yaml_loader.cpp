@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <regex>
 
@@ -30,10 +31,12 @@ json resolve_plain_scalar(const std::string& text) {
     try {
       return std::stoll(text);
     } catch (const std::out_of_range&) {
-      return std::stod(text);
+      return std::strtod(text.c_str(), nullptr);
     }
   }
-  if (std::regex_match(text, kFloat)) return std::stod(text);
+  // strtod, not stod: a literal beyond double's range becomes inf (or 0), as Python's float() does,
+  // instead of an exception that no config message would explain (found by fuzz_config).
+  if (std::regex_match(text, kFloat)) return std::strtod(text.c_str(), nullptr);
   if (text == ".inf" || text == ".Inf" || text == "+.inf") return std::numeric_limits<double>::infinity();
   if (text == "-.inf" || text == "-.Inf") return -std::numeric_limits<double>::infinity();
   if (text == ".nan" || text == ".NaN") return std::numeric_limits<double>::quiet_NaN();

@@ -126,6 +126,7 @@ TEST(BadInputs, ConfigsWithUnknownKeysWrongTypesAndIncludeCyclesNameTheLocation)
       // Found by fuzz_config: a stray byte used to escape as a JSON type_error when printed.
       {"invalid_utf8.yaml", "invalid_utf8.yaml:1:13", "not valid UTF-8"},
       {"recursive_alias.yaml", "recursive_alias.yaml:2", "nested deeper than 64 levels"},  // fuzz_config: stack overflow
+      {"huge_number.yaml", "huge_number.yaml:1:1", "'seed' expected integer, got number inf"},  // fuzz_config
       {"escaped_non_utf8.yaml", "escaped_non_utf8.yaml:1:1", "value is not valid UTF-8"},  // fuzz_config too
   };
   for (const auto& [file, culprit, reason] : cases) {
