@@ -200,14 +200,10 @@ TEST(Cli, SynthWritesADatasetThatConfigsInclude) {
 
 TEST(Cli, PrepareAndTrainRunOnSyntheticSteel) {
   test::TempDir dir;
-  const std::string data = (dir / "steel").string();
-  ASSERT_EQ(run_segkit("synth --kind steel --count 8 --size 64x128 '" + data + "'").exit_code, 0);
-  const auto config = test::write_text(dir / "steel/run.yaml",
-                                 "include: data.yaml\n"
-                                 "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
-                                 "folds: {k: 4, method: kfold}\n"
-                                 "augment: {train: [Normalize], val: [Normalize]}\n"
-                                 "train: {epochs: 1, batch_size: 2, workers: 1}\n");
+  const auto config = test::synth_steel_run(dir / "steel", 8, "64x128",
+                                            "folds: {k: 4, method: kfold}\n"
+                                            "augment: {train: [Normalize], val: [Normalize]}\n"
+                                            "train: {epochs: 1, batch_size: 2, workers: 1}\n");
   const std::string run_dir = (dir / "run").string();
   auto trained = run_segkit("--threads 1 train '" + config.string() + "' --out '" + run_dir + "'");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
@@ -408,13 +404,10 @@ namespace {
 // probabilities; the run directory records what reproducing it needs.
 TEST(Cli, TrainingAndPredictionAreBitIdenticalAcrossRuns) {
   test::TempDir dir;
-  ASSERT_EQ(test::run_segkit("synth --kind steel --count 8 --size 64x128 '" + (dir / "data").string() + "'").exit_code, 0);
-  const auto config = test::write_text(dir / "data/run.yaml",
-                                       "include: data.yaml\n"
-                                       "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
-                                       "folds: {k: 2, method: kfold}\n"
-                                       "augment: {train: [{HorizontalFlip: {p: 0.5}}, {ShiftScaleRotate: {p: 0.5}}, Normalize], val: [Normalize]}\n"
-                                       "train: {epochs: 2, batch_size: 2, workers: 2, report_examples: 0}\n");
+  const auto config = test::synth_steel_run(dir / "data", 8, "64x128",
+                                            "folds: {k: 2, method: kfold}\n"
+                                            "augment: {train: [{HorizontalFlip: {p: 0.5}}, {ShiftScaleRotate: {p: 0.5}}, Normalize], val: [Normalize]}\n"
+                                            "train: {epochs: 2, batch_size: 2, workers: 2, report_examples: 0}\n");
   for (const std::string run : {"a", "b"}) {
     ASSERT_EQ(test::run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / run).string() + "'").exit_code, 0);
     ASSERT_EQ(test::run_segkit("--threads 1 predict --run '" + (dir / run).string() + "' --input '" + config.string() +

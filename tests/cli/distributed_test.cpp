@@ -22,17 +22,14 @@ using test::run_segkit;
 // pixels, so the mean of two half-batch means is the full-batch mean), no BatchNorm in training
 // mode (the encoder frozen, the decoder without norm), augmentation keyed by epoch position.
 fs::path write_run(const test::TempDir& dir, int epochs) {
-  EXPECT_EQ(run_segkit("synth --kind steel --count 12 --size 64x128 '" + (dir / "data").string() + "'").exit_code, 0);
-  return test::write_text(dir / "data/run.yaml",
-                          "include: data.yaml\n"
-                          "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4],\n"
-                          "        decoder_use_norm: false}\n"
-                          "folds: {k: 3, method: kfold}\n"
-                          "augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}\n"
-                          "loss: {name: bce}\n"
-                          "optimizer: {name: sgd, lr: 0.1, momentum: 0.9}\n"
-                          "train: {epochs: " + std::to_string(epochs) +
-                              ", batch_size: 4, workers: 1, freeze_encoder_epochs: 1000, report_examples: 0}\n");
+  return test::synth_steel_run(dir / "data", 12, "64x128",
+                               "folds: {k: 3, method: kfold}\n"
+                               "augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}\n"
+                               "loss: {name: bce}\n"
+                               "optimizer: {name: sgd, lr: 0.1, momentum: 0.9}\n"
+                               "train: {epochs: " + std::to_string(epochs) +
+                                   ", batch_size: 4, workers: 1, freeze_encoder_epochs: 1000, report_examples: 0}\n",
+                               "decoder_use_norm: false");
 }
 
 // One process with batch 4 and two ranks with batch 2 each must end with the same best weights.

@@ -66,14 +66,11 @@ void expect_only_complete_outputs(const fs::path& pred) {
 }
 
 fs::path synth_run(const test::TempDir& dir, int epochs) {
-  EXPECT_EQ(run_segkit("synth --kind steel --count 24 --size 64x256 '" + (dir / "data").string() + "'").exit_code, 0);
-  return test::write_text(dir / "data/run.yaml",
-                          "include: data.yaml\n"
-                          "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
-                          "folds: {k: 3, method: kfold}\n"
-                          "augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}\n"
-                          "train: {epochs: " + std::to_string(epochs) +
-                              ", batch_size: 4, workers: 1, checkpoint_every: 1, report_examples: 0}\n");
+  return test::synth_steel_run(dir / "data", 24, "64x256",
+                               "folds: {k: 3, method: kfold}\n"
+                               "augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}\n"
+                               "train: {epochs: " + std::to_string(epochs) +
+                                   ", batch_size: 4, workers: 1, checkpoint_every: 1, report_examples: 0}\n");
 }
 
 TEST(KillSafety, KilledPredictLeavesOnlyCompleteFilesAndARerunFinishesIdentically) {
@@ -160,16 +157,10 @@ TEST(ResourceLimits, PeakMemoryStaysFlatAsTheDatasetGrows) {
   // From 32 images on, the allocators are warm; below that, peaks still rise as arenas fill.
   for (int count : {32, 128}) {
     test::TempDir dir;
-    ASSERT_EQ(run_segkit("synth --kind steel --count " + std::to_string(count) + " --size 128x800 '" +
-                         (dir / "data").string() + "'")
-                  .exit_code,
-              0);
-    const auto config = test::write_text(dir / "data/run.yaml",
-                                         "include: data.yaml\n"
-                                         "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]}\n"
-                                         "folds: {k: 2, method: kfold}\n"
-                                         "augment: {train: [Normalize], val: [Normalize]}\n"
-                                         "train: {epochs: 1, batch_size: 4, workers: 2, report_examples: 0}\n");
+    const auto config = test::synth_steel_run(dir / "data", count, "128x800",
+                                              "folds: {k: 2, method: kfold}\n"
+                                              "augment: {train: [Normalize], val: [Normalize]}\n"
+                                              "train: {epochs: 1, batch_size: 4, workers: 2, report_examples: 0}\n");
     const auto trained = run_segkit("--log-level debug --threads 1 train '" + config.string() + "' --out '" +
                                     (dir / "run").string() + "'");
     ASSERT_EQ(trained.exit_code, 0) << trained.err;

@@ -1,5 +1,7 @@
 #include "tests/support/test_support.h"
 
+#include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +58,17 @@ CommandResult run_segkit(const std::string& arguments) {
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
+}
+
+std::filesystem::path synth_steel_run(const std::filesystem::path& data_dir, int count, const std::string& size,
+                                      const std::string& rest, const std::string& model_extra) {
+  const auto synth = run_segkit("synth --kind steel --count " + std::to_string(count) + " --size " + size + " '" +
+                                data_dir.string() + "'");
+  EXPECT_EQ(synth.exit_code, 0) << synth.err;
+  return write_text(data_dir / "run.yaml",
+                    "include: data.yaml\n"
+                    "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]" +
+                        (model_extra.empty() ? std::string() : ", " + model_extra) + "}\n" + rest);
 }
 
 }  // namespace segkit::test

@@ -39,6 +39,13 @@ struct CommandResult {
 /// Runs the built `segkit` binary with a shell-quoted argument string.
 CommandResult run_segkit(const std::string& arguments);
 
+/// `segkit synth --kind steel` (`count` images of `size`, "HxW") into `data_dir`, and the run config
+/// `data_dir/run.yaml` the CLI tests train: the synthetic data, a small Unet-ResNet18 (depth 3,
+/// decoder [16, 8, 4], plus `model_extra` keys such as "decoder_use_norm: false"), then `rest`
+/// (folds, augment, loss, train ...). A failed synth is a test failure. Returns the config's path.
+std::filesystem::path synth_steel_run(const std::filesystem::path& data_dir, int count, const std::string& size,
+                                      const std::string& rest, const std::string& model_extra = "");
+
 }  // namespace segkit::test
 
 /// Skips the current test when ../shared is missing, with a message saying so.
