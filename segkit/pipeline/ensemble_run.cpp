@@ -22,30 +22,30 @@ torch::Tensor read_probabilities(const fs::path& dir, const submit::PredictionIm
   return torch::from_blob(bytes.data(), shape, torch::kUInt8).to(torch::kFloat32) / 255.0;
 }
 
-void check_members(const EnsembleRequest& request, const std::vector<submit::PredictionIndex>& indexes) {
+// dirs[i] holds indexes[i]; every index must list the first one's classes and images.
+void check_members(const std::vector<fs::path>& dirs, const std::vector<submit::PredictionIndex>& indexes) {
   const auto& first = indexes.front();
   for (size_t m = 1; m < indexes.size(); ++m) {
-    const auto& dir = request.members[m].dir;
+    const auto& dir = dirs[m];
     if (indexes[m].classes != first.classes) {
       throw DataError(fmt::format("{} predicts classes [{}] but {} predicts [{}]", dir.string(),
-                                  fmt::join(indexes[m].classes, ", "), request.members[0].dir.string(),
+                                  fmt::join(indexes[m].classes, ", "), dirs[0].string(),
                                   fmt::join(first.classes, ", ")));
     }
     if (indexes[m].images.size() != first.images.size()) {
       throw DataError(fmt::format("{} has {} images but {} has {}", dir.string(), indexes[m].images.size(),
-                                  request.members[0].dir.string(), first.images.size()));
+                                  dirs[0].string(), first.images.size()));
     }
     for (size_t i = 0; i < first.images.size(); ++i) {
       const auto& a = first.images[i];
       const auto& b = indexes[m].images[i];
       if (a.id != b.id || a.height != b.height || a.width != b.width) {
         throw DataError(fmt::format("{}: image {} is '{}' ({}x{}) where {} has '{}' ({}x{})", dir.string(), i, b.id,
-                                    b.height, b.width, request.members[0].dir.string(), a.id, a.height, a.width));
+                                    b.height, b.width, dirs[0].string(), a.id, a.height, a.width));
       }
     }
   }
 }
-
 
 // The members' combination for one image as K-channel CV_8U probabilities, round(p * 255); a vote
 // is 0 or 255. The mean is also saved as the output's probabilities, with `labels` when known.
@@ -104,20 +104,19 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
     throw ConfigError("ensemble method '" + request.method + "' is unknown; valid: mean, vote");
   }
   double total_weight = 0;
-  std::vector<submit::PredictionIndex> indexes;
+  std::vector<fs::path> dirs;
   for (const auto& member : request.members) {
     if (!(member.weight > 0)) throw ConfigError(fmt::format("{}: weight must be > 0", member.dir.string()));
     total_weight += member.weight;
-    indexes.push_back(submit::read_prediction_index(member.dir));
+    dirs.push_back(member.dir);
   }
-  // The gates must cover the same images and classes as the members; checked like members.
-  EnsembleRequest checked = request;
+  // The gates must cover the same images and classes as the members.
   for (const auto& gate : {request.emptiness, request.classifier}) {
-    if (!gate) continue;
-    checked.members.push_back({*gate, 1.0});
-    indexes.push_back(submit::read_prediction_index(*gate));
+    if (gate) dirs.push_back(*gate);
   }
-  check_members(checked, indexes);
+  std::vector<submit::PredictionIndex> indexes;
+  for (const auto& dir : dirs) indexes.push_back(submit::read_prediction_index(dir));
+  check_members(dirs, indexes);
   const auto& classes = indexes.front().classes;
   postprocess::PostprocessConfig post;
   if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess);

@@ -131,6 +131,11 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   PredictSummary summary;
   summary.classes = classes;
   summary.images_with_class.assign(classes.size(), 0);
+  for (const auto& image : written) {  // images of an interrupted run: a mask file exists iff not empty
+    for (size_t k = 0; image && k < classes.size(); ++k) {
+      summary.images_with_class[k] += fs::exists(request.out_dir / "masks" / image->stem / (classes[k] + ".png"));
+    }
+  }
   Progress bar("predict", static_cast<int64_t>(dataset->size()));
   bar.advance(static_cast<int64_t>(dataset->size() - todo.size()));
   size_t next = 0;  // index into todo of the prediction the writer gets next
@@ -147,6 +152,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
         class_probability = prediction.class_probabilities[static_cast<int64_t>(k)].item<double>();
       }
       planes.push_back(postprocess::apply_postprocess(probability, post.for_class(classes[k]), class_probability));
+      if (cv::countNonZero(planes.back()) > 0) ++summary.images_with_class[k];
     }
     cv::Mat masks;
     cv::merge(planes, masks);
@@ -171,13 +177,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   bar.finish();
 
   submit::PredictionIndex index{classes, {}};
-  for (const auto& image : written) {
-    index.images.push_back(*image);
-    for (size_t k = 0; k < classes.size(); ++k) {  // a mask file exists exactly when the mask is not empty
-      const bool present = fs::exists(request.out_dir / "masks" / image->stem / (classes[k] + ".png"));
-      summary.images_with_class[k] += present ? 1 : 0;
-    }
-  }
+  for (const auto& image : written) index.images.push_back(*image);
   summary.images = index.images.size();
   submit::write_prediction_index(request.out_dir, index);
   journal.finish();

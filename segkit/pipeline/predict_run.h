@@ -36,7 +36,9 @@ struct PredictRequest {
 struct PredictSummary {
   size_t images = 0;
   std::vector<std::string> classes{};
-  std::vector<size_t> images_with_class{};  ///< per class: images whose final mask is not empty
+  /// Per class: images whose final mask is not empty (images an interrupted run already wrote count
+  /// only when their masks were saved).
+  std::vector<size_t> images_with_class{};
 };
 
 /// Throws ConfigError / IoError / DataError naming the culprit. The index is written last, so an

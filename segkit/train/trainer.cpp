@@ -276,10 +276,10 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       save_checkpoint(last, saved, refs);
       write_run_logs(run_dir_, state.history);
       write_report_now(run_dir_, class_names_, options_.monitor, config_text_, examples);
+      log::info("epoch {}: train loss {:.4f}, val loss {:.4f}, {} {:.4f}{}", state.epoch + 1,
+                lookup_number(entry, "train.loss").value_or(NAN), lookup_number(entry, "val.loss").value_or(NAN),
+                options_.monitor, *monitored, improved ? " (best)" : "");
     }
-    if (writer) log::info("epoch {}: train loss {:.4f}, val loss {:.4f}, {} {:.4f}{}", state.epoch + 1,
-              lookup_number(entry, "train.loss").value_or(NAN), lookup_number(entry, "val.loss").value_or(NAN),
-              options_.monitor, *monitored, improved ? " (best)" : "");
     if (stop_early) {
       log::info("early stopping: {} epochs without improvement of {}", state.epochs_since_best, options_.monitor);
       ++state.epoch;
