@@ -66,10 +66,15 @@ fuzz: deps
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
+# Every bench program, each a table of segkit against references timed in the same run
+# (docs/benchmarks.md). Installs the Python references' packages first.
+BENCHES ?= safetensors rle loader tune model train predict inference
+
 bench: configure
+	@bash scripts/install_deps.sh --bench
 	cmake -S . -B $(BUILD_DIR) -DSEGKIT_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
-	@for b in $(BUILD_DIR)/bin/bench_*; do echo "== $$b"; "$$b" || exit 1; done
+	@for b in $(BENCHES); do echo "== bench_$$b"; "$(BUILD_DIR)/bin/bench_$$b" || exit 1; done
 
 demo: build
 	@SEGKIT=$(BUILD_DIR)/bin/segkit bash scripts/demo.sh

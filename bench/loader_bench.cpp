@@ -4,10 +4,10 @@
 //   reference     the straightforward loop in one thread: dataset.get, the same pipeline, then a
 //                 per-sample HWC->CHW tensor and torch::stack (what a first C++ port does)
 //   python        bench/python/loader_reference.py, numpy + OpenCV (cv2.imread, the notebooks'
-//                 rle2mask, the same operations, np.stack), when python3 has cv2 and numpy
+//                 rle2mask, the same operations) in a torch DataLoader with 2 worker processes,
+//                 and in one process
 // Run: make bench   (or build/bin/bench_loader)
 
-#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bench/python_reference.h"
 #include "bench/timing.h"
 #include "segkit/config/yaml_loader.h"
 #include "segkit/core/atomic_file.h"
@@ -106,19 +107,16 @@ int main() {
   segkit::bench::print_header();
   std::printf("%-44s %9.1f im/s %9.1f im/s %7.2fx\n", "loader, 256x1600, batch 8 (2 workers vs 1 loop)",
               kImages / segkit_s, kImages / reference_s, reference_s / segkit_s);
-  const std::string script = std::string(SEGKIT_SOURCE_DIR) + "/bench/python/loader_reference.py";
-  // Debian's interpreter first: python3-opencv and python3-numpy install there, not into a pyenv.
-  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const std::string command = fmt::format("{} {} {} {} 2>/dev/null", python, script, dir.string(), kBatch);
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    double python_images_per_s = 0;
-    if (std::fscanf(pipe, "%lf", &python_images_per_s) == 1 && python_images_per_s > 0) {
-      std::printf("%-44s %9.1f im/s %9.1f im/s %7.2fx\n", "loader vs Python numpy+OpenCV (1 process)",
-                  kImages / segkit_s, python_images_per_s, (kImages / segkit_s) / python_images_per_s);
-    } else {
-      std::printf("(python3 with cv2 and numpy not found: no Python reference)\n");
-    }
-    pclose(pipe);
+  // Python as its users run it: a torch DataLoader with two worker processes (restarted each epoch, the
+  // default), and the same work in the calling process for the per-core comparison.
+  const std::string arguments = dir.string() + " " + std::to_string(kBatch) + " --json";
+  for (const auto& [workers, label] : std::vector<std::pair<int, std::string>>{
+           {2, "loader vs Python DataLoader(num_workers=2)"}, {0, "loader vs Python in one process"}}) {
+    const auto python = segkit::bench::run_python("loader_reference.py", arguments + " --workers " + std::to_string(workers));
+    if (!python) continue;
+    const double python_ips = python->at("images_per_s").get<double>();
+    std::printf("%-44s %9.1f im/s %9.1f im/s %7.2fx\n", label.c_str(), kImages / segkit_s, python_ips,
+                (kImages / segkit_s) / python_ips);
   }
   fs::remove_all(dir);
   return 0;

@@ -16,6 +16,11 @@ PACKAGES=(
   clang libclang-rt-14-dev
 )
 
+# `--bench`: the Python references of `make bench` (docs/benchmarks.md) in Debian's python3.
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(python3-torch python3-torchvision python3-opencv python3-numpy)
+fi
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

@@ -15,7 +15,7 @@ namespace segkit::cli {
 void add_predict_command(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs;
-    std::string input, out, tta = "none", merge = "mean", postprocess, save = "masks", overlays, device = "auto";
+    std::string input, out, tta = "none", merge = "mean", postprocess, save = "masks", overlays, device = "auto", precision = "fp32";
     std::vector<double> scales;
     std::string output_size;
     int tile = 0, overlap = 64, workers = 2;
@@ -42,6 +42,9 @@ void add_predict_command(CLI::App& app) {
       ->check(size_validator());
   predict->add_option("--device", args->device, "auto, cpu, cuda, cuda:N")->capture_default_str();
   predict->add_option("--workers", args->workers, "decoding threads")->capture_default_str();
+  predict->add_option("--precision", args->precision, "fp32, or bf16 (about 2x on AVX512-BF16 CPUs and GPUs)")
+      ->check(CLI::IsMember({"fp32", "bf16"}))
+      ->capture_default_str();
   predict->callback([args] {
     // On the heap: GCC 12 reports a false -Wmaybe-uninitialized for this aggregate on the stack.
     auto request = std::make_unique<pipeline::PredictRequest>();
@@ -53,6 +56,7 @@ void add_predict_command(CLI::App& app) {
     request->predictor.tta.scales.assign(args->scales.begin(), args->scales.end());
     request->predictor.device = args->device;
     request->predictor.workers = args->workers;
+    request->predictor.bfloat16 = args->precision == "bf16";
     if (args->tile > 0) {
       request->predictor.tiles.emplace();
       request->predictor.tiles->tile = args->tile;

@@ -70,6 +70,7 @@ Schema build_schema() {
   train.add("freeze_encoder_epochs", Schema::integer(0, "Epochs with the encoder (and its BatchNorm statistics) frozen").range(0, {}));
   train.add("unfreeze_encoder_lr", Schema::number(std::nullopt, "Encoder learning rate after unfreezing; null = the optimiser's"));
   train.add("bn_momentum", Schema::number(std::nullopt, "BatchNorm momentum for every layer; null = the model's (0.1)").range(0, 1));
+  train.add("channels_last", Schema::boolean(true, "Weights and activations in channels-last memory (a faster step with oneDNN and tensor cores)"));
   train.add("sync_batchnorm", Schema::boolean(false, "Distributed runs: BatchNorm statistics over every rank's batch (SyncBatchNorm)"));
   train.add("ema_decay", Schema::number(0.0, "Exponential moving average of the weights (e.g. 0.999); 0 = off").range(0, 1));
   train.add("on_nan", Schema::string("stop", "A NaN/Inf loss stops training (the last good checkpoint stays) or skips the batch")

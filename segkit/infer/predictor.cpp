@@ -45,7 +45,7 @@ LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
   loaded.source = dir;
   auto model = models::from_pretrained(dir);
   model->eval();
-  loaded.model = options.fast_path ? models::inference_copy(*model) : model;
+  loaded.model = options.fast_path ? models::inference_copy(*model, {true, true, options.bfloat16}) : model;
   const auto classes = model->config().value("classes", 1);
   config::json preprocess = config::json::array({"Normalize"});
   if (fs::exists(dir / "segkit.json")) {

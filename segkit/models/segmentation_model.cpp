@@ -2,6 +2,7 @@
 
 #include <torch/nn/functional/instancenorm.h>
 #include <torch/nn/functional/padding.h>
+#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/instancenorm.h>
 
 #include "segkit/core/error.h"
@@ -45,12 +46,17 @@ torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) { return fo
 
 ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, bool with_labels) {
   check_input_shape(input);
-  const torch::Tensor x = channels_last_ ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
+  torch::Tensor x = bfloat16_ ? input.to(torch::kBFloat16) : input;
+  if (channels_last_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   auto features = encoder_->forward(x);
   ModelOutput out;
   out.masks = segmentation_head_->forward(decoder_->forward(features));
   if (with_labels && !classification_head_.is_empty()) {
     out.labels = classification_head_->forward(features.back());
+  }
+  if (bfloat16_) {
+    out.masks = out.masks.to(torch::kFloat);
+    if (out.labels.defined()) out.labels = out.labels.to(torch::kFloat);
   }
   if (channels_last_) out.masks = out.masks.contiguous();
   return out;
@@ -73,6 +79,21 @@ void SegmentationModelImpl::use_channels_last() {
     if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(torch::MemoryFormat::ChannelsLast));
   }
   channels_last_ = true;
+}
+
+void SegmentationModelImpl::use_bfloat16() {
+  const auto parameters = this->parameters();
+  const bool on_cpu = parameters.empty() || parameters.front().device().is_cpu();
+  for (const auto& module : modules()) {
+    // LibTorch 1.13's CPU conv_transpose2d has no bfloat16 kernel: it runs the forward convolution's
+    // shape check and throws mid-model. Refuse up front instead.
+    if (on_cpu && module->as<torch::nn::ConvTranspose2dImpl>()) {
+      throw ConfigError(arch_ + ": bfloat16 inference on the CPU is not available for models with transposed "
+                                "convolutions (LibTorch has no CPU bfloat16 conv_transpose2d); use fp32 or a GPU");
+    }
+  }
+  to(torch::kBFloat16);
+  bfloat16_ = true;
 }
 
 torch::Tensor SegmentationModelImpl::predict(const torch::Tensor& x) {

@@ -45,6 +45,9 @@ class SegmentationModelImpl : public torch::nn::Module {
   /// Keeps 4-D weights and the input in channels-last memory format (inference_copy.h); outputs are
   /// returned contiguous.
   void use_channels_last();
+  /// Converts weights and buffers to bfloat16 and casts each input to it; outputs come back float32
+  /// (inference_copy.h; the CPU path needs AVX512-BF16 to be faster, docs/benchmarks.md).
+  void use_bfloat16();
 
   bool has_classification_head() const { return !classification_head_.is_empty(); }
   encoders::EncoderImpl& encoder() { return *encoder_; }
@@ -69,6 +72,7 @@ class SegmentationModelImpl : public torch::nn::Module {
   torch::nn::Sequential classification_head_{nullptr};
   bool encoder_frozen_ = false;
   bool channels_last_ = false;
+  bool bfloat16_ = false;
 };
 
 using SegmentationModel = std::shared_ptr<SegmentationModelImpl>;

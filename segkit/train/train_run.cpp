@@ -168,6 +168,8 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
 TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset& dataset, int64_t steps_per_epoch) {
   TrainerParts parts;
   parts.model = models::create_model(model_section(config, dataset));
+  // Before the optimiser sees the parameters, so its moments take the same memory format.
+  if (config.get<bool>("train.channels_last")) parts.model->use_channels_last();
   const auto& loss_section = config.at("loss");
   parts.loss = losses::build_loss(loss_section);
   parts.multiclass_target = loss_section.is_object() && loss_section.value("mode", "") == "multiclass";

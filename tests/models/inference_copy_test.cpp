@@ -3,6 +3,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "segkit/core/error.h"
+#include "segkit/models/hub_format.h"
 #include "segkit/models/model_registry.h"
 #include "segkit/models/parity.h"
 #include "segkit/nn/batchnorm.h"
@@ -50,6 +56,42 @@ TEST_P(InferenceCopy, FoldedAndChannelsLastMatchTheOriginal) {
   expect_within_parity_tolerance(output, expected);
   // The original is untouched.
   EXPECT_TRUE(torch::equal(model->predict(x), expected));
+}
+
+// bfloat16 keeps 8 bits of mantissa: outputs move by about a percent of their spread, and the masks
+// (logit > 0) stay the same almost everywhere. docs/benchmarks.md has the Dice cost on real data.
+TEST_P(InferenceCopy, BFloat16StaysCloseToFloat32) {
+  auto model = create_model({{"arch", GetParam().arch}, {"encoder_name", GetParam().encoder}, {"classes", 2}});
+  fill_segkit_v1(*model);
+  const torch::Tensor x = parity_image({3, 64, 64}, false).unsqueeze(0);
+  const torch::Tensor expected = model->predict(x);
+  if (GetParam().arch == "linknet") {  // transposed convolutions: no CPU bfloat16 kernel in LibTorch 1.13
+    EXPECT_THROW(inference_copy(*model, {true, true, /*bfloat16=*/true}), ConfigError);
+    return;
+  }
+  const torch::Tensor output = inference_copy(*model, {true, true, /*bfloat16=*/true})->predict(x);
+  ASSERT_EQ(output.scalar_type(), torch::kFloat);
+  const double spread = expected.std().item<double>();
+  EXPECT_LE((output - expected).abs().mean().item<double>(), 0.05 * spread);
+  const double same_sign = (output.gt(0) == expected.gt(0)).to(torch::kFloat).mean().item<double>();
+  EXPECT_GE(same_sign, 0.97);
+}
+
+// Training keeps weights channels-last (train.channels_last); what it saves must be the plain layout.
+TEST(ChannelsLastModel, SavesAndReloadsTheSameWeights) {
+  auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}, {"classes", 2}});
+  fill_segkit_v1(*model);
+  model->use_channels_last();
+  const auto weight = model->named_parameters()["encoder.conv1.weight"];
+  ASSERT_TRUE(weight.is_contiguous(torch::MemoryFormat::ChannelsLast));
+  ASSERT_FALSE(weight.is_contiguous());
+  const auto dir = std::filesystem::temp_directory_path() / ("segkit_cl_" + std::to_string(::getpid()));
+  save_pretrained(*model, dir);
+  auto reloaded = from_pretrained(dir);
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(torch::equal(reloaded->named_parameters()["encoder.conv1.weight"], weight));
+  const torch::Tensor x = parity_image({3, 64, 64}, false).unsqueeze(0);
+  EXPECT_LE((reloaded->predict(x) - model->predict(x)).abs().max().item<double>(), 1e-4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, InferenceCopy,

@@ -1,0 +1,139 @@
+// Unet-ResNet34 (4 classes) inference throughput at the steel (256x1600) and clouds (384x576) sizes,
+// batch 1 and 4: segkit's fastest path (BatchNorm folded, channels-last, inference mode; and the same
+// in bfloat16) against the same network in Python PyTorch eager (bench/python/model_reference.py:
+// torchvision's resnet34 + SMP's Unet decoder, loading the weights segkit exported), as users run it
+// and tuned. Also the machine's measured peak, the model's GFLOP/s against it, and peak memory.
+// Run: make bench   (or build/bin/bench_model [threads])
+
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "bench/child_process.h"
+#include "bench/machine_peak.h"
+#include "bench/python_reference.h"
+#include "bench/timing.h"
+#include "segkit/models/hub_format.h"
+#include "segkit/models/inference_copy.h"
+#include "segkit/models/model_registry.h"
+#include "segkit/models/parity.h"
+#include "segkit/nn/runtime.h"
+
+namespace fs = std::filesystem;
+using segkit::bench::PythonFlavour;
+
+namespace {
+
+struct Case {
+  int64_t height, width, batch;
+};
+
+segkit::models::SegmentationModel make_model() {
+  auto model = segkit::models::create_model({{"arch", "unet"}, {"encoder_name", "resnet34"}, {"classes", 4}});
+  segkit::models::fill_segkit_v1(*model);
+  model->eval();
+  return model;
+}
+
+void write_floats(const fs::path& path, const torch::Tensor& tensor) {
+  const auto data = tensor.contiguous();
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data.data_ptr<float>()), static_cast<std::streamsize>(data.numel() * 4));
+}
+
+torch::Tensor read_floats(const fs::path& path, torch::IntArrayRef shape) {
+  auto tensor = torch::empty(shape);
+  std::ifstream(path, std::ios::binary)
+      .read(reinterpret_cast<char*>(tensor.data_ptr<float>()), static_cast<std::streamsize>(tensor.numel() * 4));
+  return tensor;
+}
+
+/// Both sides must compute the same function before their speeds mean anything.
+void check_same_outputs(segkit::models::SegmentationModel& fast, const fs::path& dir) {
+  const auto input = torch::randn({1, 3, 64, 96});
+  write_floats(dir / "input.bin", input);
+  const auto reply = segkit::bench::run_python(
+      "model_reference.py", "infer --model " + dir.string() + " --height 64 --width 96 --batch 1 --reps 1 --input " +
+                                (dir / "input.bin").string() + " --output " + (dir / "output.bin").string());
+  if (!reply) return;
+  const auto ours = fast->predict(input);
+  const auto theirs = read_floats(dir / "output.bin", ours.sizes());
+  const double difference = (ours - theirs).abs().max().item<double>();
+  std::printf("outputs checked: max |segkit - python| = %.2e (max |logit| %.2f)\n", difference,
+              theirs.abs().max().item<double>());
+  if (difference > 1e-3 * std::max(1.0, theirs.abs().max().item<double>())) {
+    std::fprintf(stderr, "segkit and the Python reference disagree: the comparison below is void\n");
+    std::exit(1);
+  }
+}
+
+int run_child(const Case& c) {
+  auto fast = segkit::models::inference_copy(*make_model());
+  const auto x = torch::randn({c.batch, 3, c.height, c.width});
+  for (int i = 0; i < 3; ++i) fast->predict(x);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "--child") {
+    segkit::nn::configure_threads(0);
+    return run_child({std::atoll(argv[2]), std::atoll(argv[3]), std::atoll(argv[4])});
+  }
+  const int threads = segkit::nn::configure_threads(argc > 1 ? std::atoi(argv[1]) : 0);
+  std::printf("threads: %d\n", threads);
+  const auto peak = segkit::bench::measure_machine_peak();
+  std::printf("machine peak: 3x3 conv %.1f GFLOP/s (bf16 %.1f), float32 matmul %.1f GFLOP/s\n",
+              peak.conv3x3_gflops, peak.conv3x3_bf16_gflops, peak.matmul_gflops);
+
+  auto model = make_model();
+  const fs::path dir = fs::temp_directory_path() / ("segkit_bench_model_" + std::to_string(getpid()));
+  segkit::models::save_pretrained(*model, dir);
+  auto fast = segkit::models::inference_copy(*model);
+  auto fast_bf16 = segkit::models::inference_copy(*model, {true, true, true});
+  check_same_outputs(fast, dir);
+
+  std::printf("\n%-22s %10s %10s %10s %9s %9s %9s %7s\n", "case (images/s)", "segkit", "python", "tuned py",
+              "x python", "x tuned", "GFLOP/s", "% peak");
+  const std::vector<Case> cases = {{256, 1600, 1}, {256, 1600, 4}, {384, 576, 1}, {384, 576, 4}};
+  for (const auto& c : cases) {
+    const auto x = torch::randn({c.batch, 3, c.height, c.width});
+    const int repetitions = c.batch == 1 ? 9 : 5;
+    const std::string args = "infer --model " + dir.string() + " --height " + std::to_string(c.height) + " --width " +
+                             std::to_string(c.width) + " --batch " + std::to_string(c.batch) + " --reps " +
+                             std::to_string(repetitions) + " --threads " + std::to_string(threads);
+    const auto python = segkit::bench::run_python("model_reference.py", args);
+    const auto tuned = segkit::bench::run_python("model_reference.py", args, PythonFlavour::kTuned);
+    const double python_ips = python ? python->at("images_per_s").get<double>() : 0;
+    const double tuned_ips = tuned ? tuned->at("images_per_s").get<double>() : 0;
+    const double flops = python ? python->at("flops_per_image").get<double>() : 0;
+    for (auto* variant : {&fast, &fast_bf16}) {
+      const double seconds = segkit::bench::median_seconds([&] { (*variant)->predict(x); }, repetitions, 2);
+      const double ips = static_cast<double>(c.batch) / seconds;
+      const double gflops = flops * ips / 1e9;
+      const bool bf16 = variant == &fast_bf16;
+      const std::string name = std::to_string(c.height) + "x" + std::to_string(c.width) + " b" +
+                               std::to_string(c.batch) + (bf16 ? " bf16" : " fp32");
+      std::printf("%-22s %10.2f %10.2f %10.2f %8.2fx %8.2fx %9.1f %6.0f%%\n", name.c_str(), ips, python_ips, tuned_ips,
+                  python_ips > 0 ? ips / python_ips : 0.0, tuned_ips > 0 ? ips / tuned_ips : 0.0, gflops,
+                  100.0 * gflops / (bf16 ? peak.conv3x3_bf16_gflops : peak.conv3x3_gflops));
+    }
+    if (flops > 0 && &c == &cases.front()) std::printf("%-22s %.1f GFLOP per image\n", "", flops / 1e9);
+  }
+
+  // Peak RSS of a fresh process that builds the model and predicts a steel batch of 4.
+  const double segkit_rss = segkit::bench::child_peak_rss_mb({"--child", "256", "1600", "4"});
+  const std::string rss_args = "infer --model " + dir.string() + " --height 256 --width 1600 --batch 4 --reps 3";
+  const auto python = segkit::bench::run_python("model_reference.py", rss_args);
+  const auto tuned = segkit::bench::run_python("model_reference.py", rss_args, PythonFlavour::kTuned);
+  const double python_rss = python ? python->at("peak_rss_mb").get<double>() : 0;
+  const double tuned_rss = tuned ? tuned->at("peak_rss_mb").get<double>() : 0;
+  std::printf("\npeak RSS, inference 256x1600 b4: segkit %.0f MiB, python %.0f MiB (%.2fx), tuned python %.0f MiB "
+              "(%.2fx)\n",
+              segkit_rss, python_rss, segkit_rss / python_rss, tuned_rss, segkit_rss / tuned_rss);
+  fs::remove_all(dir);
+}
