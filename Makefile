@@ -75,6 +75,7 @@ bench: configure
 	cmake -S . -B $(BUILD_DIR) -DSEGKIT_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	@for b in $(BENCHES); do echo "== bench_$$b"; "$(BUILD_DIR)/bin/bench_$$b" || exit 1; done
+	@echo "== bench/bf16_dice.sh"; SEGKIT=$(BUILD_DIR)/bin/segkit bash bench/bf16_dice.sh
 
 demo: build
 	@SEGKIT=$(BUILD_DIR)/bin/segkit bash scripts/demo.sh

@@ -23,21 +23,21 @@ run=${SEGKIT_BENCH_RUN:-}
 if [ -z "$run" ]; then
   run="$work/run"
   "$SEGKIT" --log-level warn train configs/isbi_unet.yaml "${data[@]}" train.epochs=40 train.report_examples=0 \
-    --out "$run" > /dev/null
+    --out "$run" > /dev/null 2> "$work/train.err" || { cat "$work/train.err"; exit 1; }
 fi
 
 printf '%-10s %10s %10s %10s %10s\n' precision "predict s" membrane cell mean
 for precision in fp32 bf16; do
   start=$EPOCHREALTIME
   "$SEGKIT" --log-level warn predict --run "$run" --input "$ISBI/images" --out "$work/$precision" \
-    --precision "$precision" > /dev/null
+    --precision "$precision" > /dev/null 2> "$work/predict.err" || { cat "$work/predict.err"; exit 1; }
   seconds=$(/usr/bin/python3 -c "print($EPOCHREALTIME - $start)")
   "$SEGKIT" --log-level warn evaluate configs/isbi_unet.yaml "${data[@]}" --pred "$work/$precision" \
     --json "$work/$precision.json" > /dev/null
   /usr/bin/python3 - "$work/$precision.json" "$precision" "$seconds" <<'PY'
 import json, sys
 scores = json.load(open(sys.argv[1]))
-dice = scores["dice_per_class"]
+dice = {entry["name"]: entry["dice"] for entry in scores["classes"]}
 print(f"{sys.argv[2]:<10} {float(sys.argv[3]):10.2f} {dice['membrane']:10.4f} {dice['cell']:10.4f} {scores['dice']:10.4f}")
 PY
 done

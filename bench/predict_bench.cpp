@@ -6,7 +6,7 @@
 //               resize + normalise, DataLoader(num_workers=2), forward, sigmoid, cv2.resize,
 //               connected components, numpy RLE, csv), as users run it and tuned; the whole process
 //               is timed the same way (interpreter start and imports included)
-// Same weights (exported by segkit), same images, same rules.
+// Same weights (exported by segkit), same images, same rules; segkit in float32 and in bfloat16.
 // Run: make bench   (or build/bin/bench_predict [images])
 
 #include <chrono>
@@ -51,7 +51,7 @@ double identical_rows(const fs::path& a, const fs::path& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int images = argc > 1 ? std::atoi(argv[1]) : 40;
+  const int images = argc > 1 ? std::atoi(argv[1]) : 60;
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_predict_" + std::to_string(getpid()));
   segkit::data::SynthOptions synth;
   synth.kind = segkit::data::SynthKind::kClouds;
@@ -70,21 +70,29 @@ int main(int argc, char** argv) {
     "preprocess": [{"Resize": {"height": 320, "width": 480}}, "Normalize"]})");
   segkit::write_file_atomic(dir / "postprocess.yaml", "default: {threshold: 0.5, min_area: 10000}\n");
 
-  const auto predict = segkit::bench::run_process(
-      {SEGKIT_EXE, "predict", "--run", model_dir.string(), "--input", image_dir.string(), "--out",
-       (dir / "pred").string(), "--postprocess", (dir / "postprocess.yaml").string(), "--output-size", "350x525"});
-  const auto submit = segkit::bench::run_process({SEGKIT_EXE, "submit", "--pred", (dir / "pred").string(), "--format",
-                                                  "clouds", "-o", (dir / "segkit.csv").string()});
-  if (!predict.ok || !submit.ok) {
-    std::fprintf(stderr, "segkit predict/submit failed\n");
-    return 1;
+  struct SegkitRun {
+    std::string precision;
+    double seconds = 0, peak_rss_mb = 0;
+  };
+  std::vector<SegkitRun> runs;
+  for (const std::string precision : {"fp32", "bf16"}) {
+    const fs::path pred = dir / ("pred_" + precision);
+    const auto predict = segkit::bench::run_process(
+        {SEGKIT_EXE, "predict", "--run", model_dir.string(), "--input", image_dir.string(), "--out", pred.string(),
+         "--postprocess", (dir / "postprocess.yaml").string(), "--output-size", "350x525", "--precision", precision});
+    const auto submit = segkit::bench::run_process({SEGKIT_EXE, "submit", "--pred", pred.string(), "--format",
+                                                    "clouds", "-o", (dir / (precision + ".csv")).string()});
+    if (!predict.ok || !submit.ok) {
+      std::fprintf(stderr, "segkit predict/submit --precision %s failed\n", precision.c_str());
+      return 1;
+    }
+    runs.push_back({precision, predict.seconds + submit.seconds, std::max(predict.peak_rss_mb, submit.peak_rss_mb)});
   }
-  const double segkit_s = predict.seconds + submit.seconds;
-  const double segkit_rss = std::max(predict.peak_rss_mb, submit.peak_rss_mb);
 
   std::printf("%d JPEGs of 1400x2100 -> submission CSV (Unet-ResNet34 at 320x480, masks at 350x525), %d threads\n",
               images, segkit::nn::configure_threads(0));
-  std::printf("%-34s %10s %10s %8s %10s %9s\n", "reference", "segkit s", "ref s", "ratio", "rows same", "RSS ratio");
+  std::printf("%-40s %10s %10s %8s %10s %9s\n", "segkit vs reference", "segkit s", "ref s", "ratio", "rows same",
+              "RSS ratio");
   for (const auto flavour : {PythonFlavour::kAsUsersRunIt, PythonFlavour::kTuned}) {
     const fs::path csv = dir / "python.csv";
     const auto start = std::chrono::steady_clock::now();
@@ -97,12 +105,14 @@ int main(int argc, char** argv) {
     const double python_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!python) continue;
     const double python_rss = python->at("peak_rss_mb").get<double>();
-    std::printf("%-34s %10.2f %10.2f %7.2fx %9.0f%% %8.2fx\n",
-                flavour == PythonFlavour::kTuned ? "tuned Python (tcmalloc, CL)" : "Python as users run it",
-                segkit_s, python_s, python_s / segkit_s, 100.0 * identical_rows(dir / "segkit.csv", csv),
-                segkit_rss / python_rss);
+    for (const auto& run : runs) {
+      const std::string name = run.precision + (flavour == PythonFlavour::kTuned ? " vs tuned Python (tcmalloc, CL)"
+                                                                                 : " vs Python as users run it");
+      std::printf("%-40s %10.2f %10.2f %7.2fx %9.0f%% %8.2fx\n", name.c_str(), run.seconds, python_s,
+                  python_s / run.seconds, 100.0 * identical_rows(dir / (run.precision + ".csv"), csv),
+                  run.peak_rss_mb / python_rss);
+    }
   }
-  std::printf("segkit: predict %.2f s + submit %.2f s, peak RSS %.0f MiB\n", predict.seconds, submit.seconds, segkit_rss);
   fs::remove_all(dir);
   return 0;
 }

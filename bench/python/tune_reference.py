@@ -129,6 +129,7 @@ def main():
     args = parser.parse_args()
     if args.make_test:
         make_test_file(args.make_test, args.images, args.classes, args.height, args.width)
+        benchutil.emit({"written": args.make_test})
         return
     if not args.oof:
         parser.error("--oof is required")
