@@ -10,11 +10,11 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "bench/child_process.h"
 #include "bench/machine_peak.h"
 #include "bench/python_reference.h"
+#include "bench/raw_floats.h"
 #include "bench/timing.h"
 #include "segkit/models/hub_format.h"
 #include "segkit/models/inference_copy.h"
@@ -38,29 +38,16 @@ segkit::models::SegmentationModel make_model() {
   return model;
 }
 
-void write_floats(const fs::path& path, const torch::Tensor& tensor) {
-  const auto data = tensor.contiguous();
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(data.data_ptr<float>()), static_cast<std::streamsize>(data.numel() * 4));
-}
-
-torch::Tensor read_floats(const fs::path& path, torch::IntArrayRef shape) {
-  auto tensor = torch::empty(shape);
-  std::ifstream(path, std::ios::binary)
-      .read(reinterpret_cast<char*>(tensor.data_ptr<float>()), static_cast<std::streamsize>(tensor.numel() * 4));
-  return tensor;
-}
-
 /// Both sides must compute the same function before their speeds mean anything.
 void check_same_outputs(segkit::models::SegmentationModel& fast, const fs::path& dir) {
   const auto input = torch::randn({1, 3, 64, 96});
-  write_floats(dir / "input.bin", input);
+  segkit::bench::write_floats(dir / "input.bin", input);
   const auto reply = segkit::bench::run_python(
       "model_reference.py", "infer --model " + dir.string() + " --height 64 --width 96 --batch 1 --reps 1 --input " +
                                 (dir / "input.bin").string() + " --output " + (dir / "output.bin").string());
   if (!reply) return;
   const auto ours = fast->predict(input);
-  const auto theirs = read_floats(dir / "output.bin", ours.sizes());
+  const auto theirs = segkit::bench::read_floats(dir / "output.bin", ours.sizes());
   const double difference = (ours - theirs).abs().max().item<double>();
   std::printf("outputs checked: max |segkit - python| = %.2e (max |logit| %.2f)\n", difference,
               theirs.abs().max().item<double>());
@@ -127,13 +114,7 @@ int main(int argc, char** argv) {
 
   // Peak RSS of a fresh process that builds the model and predicts a steel batch of 4.
   const double segkit_rss = segkit::bench::child_peak_rss_mb({"--child", "256", "1600", "4"});
-  const std::string rss_args = "infer --model " + dir.string() + " --height 256 --width 1600 --batch 4 --reps 3";
-  const auto python = segkit::bench::run_python("model_reference.py", rss_args);
-  const auto tuned = segkit::bench::run_python("model_reference.py", rss_args, PythonFlavour::kTuned);
-  const double python_rss = python ? python->at("peak_rss_mb").get<double>() : 0;
-  const double tuned_rss = tuned ? tuned->at("peak_rss_mb").get<double>() : 0;
-  std::printf("\npeak RSS, inference 256x1600 b4: segkit %.0f MiB, python %.0f MiB (%.2fx), tuned python %.0f MiB "
-              "(%.2fx)\n",
-              segkit_rss, python_rss, segkit_rss / python_rss, tuned_rss, segkit_rss / tuned_rss);
+  segkit::bench::print_peak_rss("inference 256x1600 b4", segkit_rss, "model_reference.py",
+                                "infer --model " + dir.string() + " --height 256 --width 1600 --batch 4 --reps 3");
   fs::remove_all(dir);
 }

@@ -57,4 +57,16 @@ inline std::optional<nlohmann::json> run_python(const std::string& script, const
   }
 }
 
+/// One line: segkit's peak RSS (a fresh process, child_process.h) beside the `peak_rss_mb` the script
+/// reports under both flavours, with the ratios (< 1: segkit needs less).
+inline void print_peak_rss(const std::string& label, double segkit_mb, const std::string& script,
+                           const std::string& arguments) {
+  const auto python = run_python(script, arguments);
+  const auto tuned = run_python(script, arguments, PythonFlavour::kTuned);
+  const double python_mb = python ? python->at("peak_rss_mb").get<double>() : 0;
+  const double tuned_mb = tuned ? tuned->at("peak_rss_mb").get<double>() : 0;
+  std::printf("\npeak RSS, %s: segkit %.0f MiB, python %.0f MiB (%.2fx), tuned python %.0f MiB (%.2fx)\n",
+              label.c_str(), segkit_mb, python_mb, segkit_mb / python_mb, tuned_mb, segkit_mb / tuned_mb);
+}
+
 }  // namespace segkit::bench

@@ -12,10 +12,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "bench/child_process.h"
 #include "bench/python_reference.h"
+#include "bench/raw_floats.h"
 #include "bench/timing.h"
 #include "segkit/config/yaml_loader.h"
 #include "segkit/data/dataset_factory.h"
@@ -69,12 +69,6 @@ struct Step {
     return loss_value;
   }
 };
-
-void write_floats(const fs::path& path, const torch::Tensor& tensor) {
-  const auto data = tensor.contiguous();
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(data.data_ptr<float>()), static_cast<std::streamsize>(data.numel() * 4));
-}
 
 constexpr const char* kIsbi = R"(
 data:
@@ -156,8 +150,8 @@ int main(int argc, char** argv) {
     torch::manual_seed(0);
     const auto images = torch::randn({kBatch, 3, height, width});
     const auto masks = make_targets(height, width);
-    write_floats(dir / "images.bin", images);
-    write_floats(dir / "masks.bin", masks);
+    segkit::bench::write_floats(dir / "images.bin", images);
+    segkit::bench::write_floats(dir / "masks.bin", masks);
     const int repetitions = width > 1000 ? 5 : 9;
     const std::string args = "train --model " + dir.string() + " --height " + std::to_string(height) + " --width " +
                              std::to_string(width) + " --batch 4 --reps " + std::to_string(repetitions) +
@@ -182,13 +176,8 @@ int main(int argc, char** argv) {
   bench_epochs(threads);
 
   const double segkit_rss = segkit::bench::child_peak_rss_mb({"--child", "256", "1600"});
-  const std::string rss_args = "train --model " + dir.string() + " --height 256 --width 1600 --batch 4 --reps 3 --warmup 0";
-  const auto python = segkit::bench::run_python("model_reference.py", rss_args);
-  const auto tuned = segkit::bench::run_python("model_reference.py", rss_args, PythonFlavour::kTuned);
-  const double python_rss = python ? python->at("peak_rss_mb").get<double>() : 0;
-  const double tuned_rss = tuned ? tuned->at("peak_rss_mb").get<double>() : 0;
-  std::printf("\npeak RSS, 3 training steps 256x1600 b4: segkit %.0f MiB, python %.0f MiB (%.2fx), tuned python %.0f "
-              "MiB (%.2fx)\n",
-              segkit_rss, python_rss, segkit_rss / python_rss, tuned_rss, segkit_rss / tuned_rss);
+  segkit::bench::print_peak_rss("3 training steps 256x1600 b4", segkit_rss, "model_reference.py",
+                                "train --model " + dir.string() +
+                                    " --height 256 --width 1600 --batch 4 --reps 3 --warmup 0");
   fs::remove_all(dir);
 }
