@@ -212,6 +212,9 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   }
   fs::create_directories(request.run_dir);
   if (writer) {
+    // A run killed while writing config.yaml or run_info.json leaves its temp file here, above the
+    // fold folders that the Trainer cleans.
+    remove_abandoned_temp_files(request.run_dir);
     write_file_atomic(request.run_dir / "config.yaml", config.to_yaml());
     write_run_record(config, config_dir, request.run_dir);
   }

@@ -60,8 +60,11 @@ void expect_only_complete_outputs(const fs::path& pred) {
   }
   for (const auto& entry : fs::recursive_directory_iterator(pred)) {
     const auto extension = entry.path().extension();
-    if (extension == ".safetensors") EXPECT_NO_THROW(nn::load_safetensors(entry.path())) << entry.path();
-    if (extension == ".png") EXPECT_NO_THROW(io::read_image(entry.path())) << entry.path();
+    if (extension == ".safetensors") {
+      EXPECT_NO_THROW(nn::load_safetensors(entry.path())) << entry.path();
+    } else if (extension == ".png") {
+      EXPECT_NO_THROW(io::read_image(entry.path())) << entry.path();
+    }
   }
 }
 
@@ -124,7 +127,9 @@ TEST(KillSafety, KilledTrainingResumesToTheWeightsOfAnUninterruptedRun) {
     const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 1500)(rng));
     kills += run_and_kill(train("run", attempt > 0), delay) ? 1 : 0;
     const auto last = dir / "run/fold0/last.pt";
-    if (fs::exists(last)) EXPECT_GT(fs::file_size(last), 0u);
+    if (fs::exists(last)) {
+      EXPECT_GT(fs::file_size(last), 0u);
+    }
   }
   EXPECT_GE(kills, 1) << "no run was interrupted; the test proves nothing";
   ASSERT_EQ(run_segkit("--threads 1 train '" + config.string() + "' --out '" + (dir / "run").string() + "' --resume")
@@ -136,6 +141,30 @@ TEST(KillSafety, KilledTrainingResumesToTheWeightsOfAnUninterruptedRun) {
   for (const auto& entry : fs::recursive_directory_iterator(dir / "run")) {
     EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << "left behind: " << entry.path();
   }
+}
+
+// A pid that no process has any more: a child that has exited and been reaped.
+pid_t dead_pid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
+}
+
+TEST(KillSafety, ResumeRemovesTempFilesOfAKilledWriterAtEveryLevelOfTheRun) {
+  test::TempDir dir;
+  const auto config = synth_run(dir, 1);
+  const auto run = dir / "run";
+  ASSERT_EQ(run_segkit("--threads 1 train '" + config.string() + "' --out '" + run.string() + "'").exit_code, 0);
+  // What a kill leaves mid-write: the run's own files (config.yaml, run_info.json) sit above the folds.
+  const auto pid = std::to_string(dead_pid());
+  const std::vector<fs::path> abandoned{run / (".run_info." + pid + "-0.tmp.json"),
+                                        run / "fold0" / (".last." + pid + "-3.tmp.pt")};
+  for (const auto& file : abandoned) write_file_atomic(file, "half written");
+  ASSERT_EQ(run_segkit("--threads 1 train '" + config.string() + "' --out '" + run.string() + "' --resume").exit_code,
+            0);
+  for (const auto& file : abandoned) EXPECT_FALSE(fs::exists(file)) << "left behind: " << file;
 }
 
 }  // namespace
