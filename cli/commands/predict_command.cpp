@@ -8,6 +8,7 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/size_option.h"
 #include "segkit/infer/tta.h"
+#include "segkit/nn/mixed_precision.h"
 #include "segkit/pipeline/predict_run.h"
 
 namespace segkit::cli {
@@ -42,8 +43,9 @@ void add_predict_command(CLI::App& app) {
       ->check(size_validator());
   predict->add_option("--device", args->device, "auto, cpu, cuda, cuda:N")->capture_default_str();
   predict->add_option("--workers", args->workers, "decoding threads")->capture_default_str();
-  predict->add_option("--precision", args->precision, "fp32, or bf16 (about 2x on AVX512-BF16 CPUs and GPUs)")
-      ->check(CLI::IsMember({"fp32", "bf16"}))
+  predict->add_option("--precision", args->precision,
+                      "fp32; bf16 (about 2x on AVX512-BF16 CPUs and on GPUs); fp16 (CUDA only)")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
       ->capture_default_str();
   predict->callback([args] {
     // On the heap: GCC 12 reports a false -Wmaybe-uninitialized for this aggregate on the stack.
@@ -56,7 +58,7 @@ void add_predict_command(CLI::App& app) {
     request->predictor.tta.scales.assign(args->scales.begin(), args->scales.end());
     request->predictor.device = args->device;
     request->predictor.workers = args->workers;
-    request->predictor.bfloat16 = args->precision == "bf16";
+    request->predictor.precision = nn::parse_precision(args->precision, "--precision");
     if (args->tile > 0) {
       request->predictor.tiles.emplace();
       request->predictor.tiles->tile = args->tile;

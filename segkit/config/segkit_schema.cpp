@@ -10,6 +10,7 @@ Schema build_schema() {
   root.add("threads", Schema::integer(0, "Intra-op CPU threads; 0 = OMP_NUM_THREADS when set, else all cores")
                           .range(0, {}));
   root.add("device", Schema::string("auto", "Where tensors live: auto (CUDA when available), cpu, cuda, cuda:N"));
+  root.add("cudnn_benchmark", Schema::boolean(true, "CUDA: cuDNN times its convolution algorithms per input shape and keeps the fastest (not bitwise reproducible); no effect on the CPU"));
   root.add("log_level", Schema::string("info", "Logging verbosity")
                             .choices({"trace", "debug", "info", "warn", "error", "off"}));
 
@@ -71,6 +72,8 @@ Schema build_schema() {
   train.add("unfreeze_encoder_lr", Schema::number(std::nullopt, "Encoder learning rate after unfreezing; null = the optimiser's"));
   train.add("bn_momentum", Schema::number(std::nullopt, "BatchNorm momentum for every layer; null = the model's (0.1)").range(0, 1));
   train.add("channels_last", Schema::boolean(true, "Weights and activations in channels-last memory (a faster step with oneDNN and tensor cores)"));
+  train.add("precision", Schema::string("fp32", "Mixed precision: convolutions in bf16 (CPU with AVX512-BF16/AMX, or CUDA) or fp16 (CUDA, with loss scaling) under autocast; losses stay fp32")
+                             .choices({"fp32", "bf16", "fp16"}));
   train.add("sync_batchnorm", Schema::boolean(false, "Distributed runs: BatchNorm statistics over every rank's batch (SyncBatchNorm)"));
   train.add("ema_decay", Schema::number(0.0, "Exponential moving average of the weights (e.g. 0.999); 0 = off").range(0, 1));
   train.add("on_nan", Schema::string("stop", "A NaN/Inf loss stops training (the last good checkpoint stays) or skips the batch")

@@ -11,6 +11,7 @@
 #include "segkit/loader/data_loader.h"
 #include "segkit/models/hub_format.h"
 #include "segkit/models/inference_copy.h"
+#include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/transforms/transform_registry.h"
 
@@ -45,7 +46,9 @@ LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
   loaded.source = dir;
   auto model = models::from_pretrained(dir);
   model->eval();
-  loaded.model = options.fast_path ? models::inference_copy(*model, {true, true, options.bfloat16}) : model;
+  // On its device before the fast copy is made: what precision can run depends on it.
+  model->to(torch::Device(nn::resolve_device(options.device)));
+  loaded.model = options.fast_path ? models::inference_copy(*model, {true, true, options.precision}) : model;
   const auto classes = model->config().value("classes", 1);
   config::json preprocess = config::json::array({"Normalize"});
   if (fs::exists(dir / "segkit.json")) {
@@ -78,6 +81,7 @@ std::vector<LoadedModel> load_models(const fs::path& path, const PredictorOption
 Predictor::Predictor(std::vector<LoadedModel> models, PredictorOptions options)
     : models_(std::move(models)), options_(std::move(options)), device_(nn::resolve_device(options_.device)) {
   if (models_.empty()) throw ConfigError("Predictor needs at least one model");
+  nn::configure_device(device_, /*cudnn_benchmark=*/true);  // cuDNN tunes once per image size
   for (const auto& loaded : models_) {
     if (loaded.class_names != models_.front().class_names) {
       throw ConfigError(fmt::format("{} predicts classes [{}] but {} predicts [{}]; ensemble models must agree",

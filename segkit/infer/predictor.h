@@ -31,7 +31,8 @@ struct PredictorOptions {
   std::optional<TileOptions> tiles{};  ///< set: sliding-window inference instead of whole images
   std::string device = "auto";
   bool fast_path = true;  ///< BatchNorm folded into convolutions, channels-last
-  bool bfloat16 = false;  ///< the fast path in bfloat16 (docs/benchmarks.md: speed and Dice cost)
+  /// The fast path in bf16 or fp16 (CUDA); docs/benchmarks.md has the speed and the Dice cost.
+  nn::Precision precision = nn::Precision::kFloat32;
   int workers = 2;        ///< loader threads decoding and preprocessing ahead of the model
   /// Set: probabilities are resized to this size instead of the image's size on disk (the clouds
   /// competition scored masks at 350x525, a quarter of its 1400x2100 images).

@@ -29,7 +29,7 @@ void check_like_first(const data::Sample& first, const data::Sample& sample) {
 
 }  // namespace
 
-Batch collate(const std::vector<data::Sample>& samples, const std::vector<size_t>& indices) {
+Batch collate(const std::vector<data::Sample>& samples, const std::vector<size_t>& indices, bool pin_memory) {
   if (samples.empty()) throw ShapeError("cannot collate an empty batch");
   const auto& first = samples.front();
   for (const auto& sample : samples) check_like_first(first, sample);
@@ -37,9 +37,10 @@ Batch collate(const std::vector<data::Sample>& samples, const std::vector<size_t
   const auto n = static_cast<int64_t>(samples.size());
   Batch batch;
   batch.indices = indices;
-  batch.images = torch::empty({n, first.image.channels(), first.image.rows, first.image.cols});
+  const auto options = torch::TensorOptions(torch::kFloat).pinned_memory(pin_memory);
+  batch.images = torch::empty({n, first.image.channels(), first.image.rows, first.image.cols}, options);
   if (first.has_mask()) {
-    batch.masks = torch::empty({n, first.mask.channels(), first.mask.rows, first.mask.cols});
+    batch.masks = torch::empty({n, first.mask.channels(), first.mask.rows, first.mask.cols}, options);
   }
   for (int64_t i = 0; i < n; ++i) {
     const auto& sample = samples[i];

@@ -10,7 +10,8 @@
 namespace segkit::loader {
 
 /// `indices` are the samples' dataset indices (same length as `samples`). Throws ShapeError naming
-/// the first sample that differs from the first one.
-Batch collate(const std::vector<data::Sample>& samples, const std::vector<size_t>& indices);
+/// the first sample that differs from the first one. With `pin_memory` (CUDA only) the batch lives in
+/// page-locked host memory, so that its copy to the GPU can overlap the computation.
+Batch collate(const std::vector<data::Sample>& samples, const std::vector<size_t>& indices, bool pin_memory = false);
 
 }  // namespace segkit::loader

@@ -190,7 +190,7 @@ Batch DataLoader::load_batch(size_t batch) const {
     samples.push_back(std::move(sample));
     indices.push_back(index);
   }
-  Batch collated = collate(samples, indices);
+  Batch collated = collate(samples, indices, options_.pin_memory);
   collated.source_sizes = std::move(source_sizes);
   return collated;
 }

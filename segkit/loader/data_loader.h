@@ -52,6 +52,8 @@ struct LoaderOptions {
   /// together see exactly the batches one process would.
   int rank = 0;
   int world_size = 1;
+  /// Batches in page-locked memory for asynchronous copies to a CUDA device (needs CUDA LibTorch).
+  bool pin_memory = false;
 };
 
 class DataLoader {

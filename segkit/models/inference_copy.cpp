@@ -17,7 +17,7 @@ SegmentationModel inference_copy(SegmentationModelImpl& model, const InferenceOp
   copy->eval();
   if (options.fold_batchnorm) nn::fold_batchnorms(*copy);
   if (options.channels_last) copy->use_channels_last();
-  if (options.bfloat16) copy->use_bfloat16();
+  copy->use_precision(options.precision);
   return copy;
 }
 

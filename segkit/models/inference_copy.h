@@ -15,9 +15,9 @@ struct InferenceOptions {
   bool fold_batchnorm = true;
   // On by default: 1.13-1.30x faster on CPU (oneDNN) for every model benchmarked.
   bool channels_last = true;
-  /// bfloat16 weights and activations (float32 in and out): about 2x on CPUs with AVX512-BF16 and on
-  /// GPUs, at a small Dice cost measured in docs/benchmarks.md. Off by default.
-  bool bfloat16 = false;
+  /// bf16 weights and activations (float32 in and out): about 2x on CPUs with AVX512-BF16 and on GPUs,
+  /// at a Dice cost measured in docs/benchmarks.md; fp16 on CUDA only. fp32 by default.
+  nn::Precision precision = nn::Precision::kFloat32;
 };
 
 /// A new model of the same architecture, weights and device, in eval mode, optimised as `options` say.

@@ -46,7 +46,7 @@ torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) { return fo
 
 ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, bool with_labels) {
   check_input_shape(input);
-  torch::Tensor x = bfloat16_ ? input.to(torch::kBFloat16) : input;
+  torch::Tensor x = input.to(compute_dtype_);
   if (channels_last_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   auto features = encoder_->forward(x);
   ModelOutput out;
@@ -54,7 +54,7 @@ ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, 
   if (with_labels && !classification_head_.is_empty()) {
     out.labels = classification_head_->forward(features.back());
   }
-  if (bfloat16_) {
+  if (compute_dtype_ != torch::kFloat) {
     out.masks = out.masks.to(torch::kFloat);
     if (out.labels.defined()) out.labels = out.labels.to(torch::kFloat);
   }
@@ -81,9 +81,11 @@ void SegmentationModelImpl::use_channels_last() {
   channels_last_ = true;
 }
 
-void SegmentationModelImpl::use_bfloat16() {
+void SegmentationModelImpl::use_precision(nn::Precision precision) {
+  if (precision == nn::Precision::kFloat32) return;
   const auto parameters = this->parameters();
   const bool on_cpu = parameters.empty() || parameters.front().device().is_cpu();
+  nn::check_precision(precision, on_cpu ? torch::Device(torch::kCPU) : parameters.front().device(), "precision");
   for (const auto& module : modules()) {
     // LibTorch 1.13's CPU conv_transpose2d has no bfloat16 kernel: it runs the forward convolution's
     // shape check and throws mid-model. Refuse up front instead.
@@ -92,8 +94,8 @@ void SegmentationModelImpl::use_bfloat16() {
                                 "convolutions (LibTorch has no CPU bfloat16 conv_transpose2d); use fp32 or a GPU");
     }
   }
-  to(torch::kBFloat16);
-  bfloat16_ = true;
+  compute_dtype_ = nn::scalar_type(precision);
+  to(compute_dtype_);
 }
 
 torch::Tensor SegmentationModelImpl::predict(const torch::Tensor& x) {

@@ -19,6 +19,7 @@
 #include "segkit/encoders/encoder.h"
 #include "segkit/models/decoder.h"
 #include "segkit/models/model_args.h"
+#include "segkit/nn/mixed_precision.h"
 
 namespace segkit::models {
 
@@ -45,9 +46,10 @@ class SegmentationModelImpl : public torch::nn::Module {
   /// Keeps 4-D weights and the input in channels-last memory format (inference_copy.h); outputs are
   /// returned contiguous.
   void use_channels_last();
-  /// Converts weights and buffers to bfloat16 and casts each input to it; outputs come back float32
-  /// (inference_copy.h; the CPU path needs AVX512-BF16 to be faster, docs/benchmarks.md).
-  void use_bfloat16();
+  /// Converts weights and buffers to bf16 or fp16 (fp32: nothing) and casts each input to it; outputs
+  /// come back float32 (inference_copy.h; on the CPU bf16 needs AVX512-BF16 to be faster and fp16 is
+  /// refused, docs/benchmarks.md). For inference; training uses autocast (nn/mixed_precision.h).
+  void use_precision(nn::Precision precision);
 
   bool has_classification_head() const { return !classification_head_.is_empty(); }
   encoders::EncoderImpl& encoder() { return *encoder_; }
@@ -72,7 +74,7 @@ class SegmentationModelImpl : public torch::nn::Module {
   torch::nn::Sequential classification_head_{nullptr};
   bool encoder_frozen_ = false;
   bool channels_last_ = false;
-  bool bfloat16_ = false;
+  torch::ScalarType compute_dtype_ = torch::kFloat;
 };
 
 using SegmentationModel = std::shared_ptr<SegmentationModelImpl>;

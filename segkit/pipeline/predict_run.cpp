@@ -77,7 +77,7 @@ std::string fingerprint(const PredictRequest& request, const std::vector<std::st
       {"blend", p.tiles ? p.tiles->blend : std::string()},
       {"output_size", p.output_size ? std::vector<int>{p.output_size->height, p.output_size->width} : std::vector<int>{}},
       {"fast_path", p.fast_path},
-      {"bfloat16", p.bfloat16},
+      {"precision", nn::precision_name(p.precision)},
       {"postprocess", request.postprocess ? read_file(*request.postprocess) : std::string()},
       {"save", {request.save_masks, request.save_probabilities}},
       {"overlays", request.overlays ? request.overlays->string() : std::string()}};

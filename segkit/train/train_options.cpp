@@ -35,6 +35,8 @@ TrainOptions read_train_options(const config::Config& config) {
   options.report_examples = config.get<int>("train.report_examples");
   options.seed = config.get<uint64_t>("seed");
   options.device = config.get<std::string>("device");
+  options.precision = config.get<std::string>("train.precision");
+  options.cudnn_benchmark = config.get<bool>("cudnn_benchmark");
   return options;
 }
 

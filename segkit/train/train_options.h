@@ -33,9 +33,11 @@ struct TrainOptions {
   int report_examples = 8;
   uint64_t seed = 42;
   std::string device = "cpu";
+  std::string precision = "fp32";  ///< nn::parse_precision's names
+  bool cudnn_benchmark = true;
 };
 
-/// Reads `train.*`, `seed` and `device` from a config resolved against segkit_schema().
+/// Reads `train.*`, `seed`, `device` and `cudnn_benchmark` from a config resolved against segkit_schema().
 TrainOptions read_train_options(const config::Config& config);
 
 }  // namespace segkit::train

@@ -8,6 +8,7 @@
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
+#include "segkit/core/strings.h"
 #include "segkit/data/concat_dataset.h"
 #include "segkit/data/dataset_factory.h"
 #include "segkit/data/folds.h"
@@ -54,6 +55,7 @@ loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size
   out.workers = options.workers;
   out.shuffle = training;
   out.seed = options.seed;
+  out.pin_memory = starts_with(nn::resolve_device(options.device), "cuda");
   return out;
 }
 

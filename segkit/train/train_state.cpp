@@ -13,6 +13,8 @@ config::json TrainState::to_json() const {
   out["encoder_frozen"] = encoder_frozen;
   out["world_size"] = world_size;
   out["finished"] = finished;
+  out["loss_scale"] = loss_scale;
+  out["loss_scale_good_steps"] = loss_scale_good_steps;
   out["history"] = history;
   return out;
 }
@@ -28,6 +30,8 @@ TrainState TrainState::from_json(const config::json& value) {
   state.encoder_frozen = value.at("encoder_frozen").get<bool>();
   state.world_size = value.value("world_size", int64_t{1});
   state.finished = value.at("finished").get<bool>();
+  state.loss_scale = value.value("loss_scale", 0.0);
+  state.loss_scale_good_steps = value.value("loss_scale_good_steps", int64_t{0});
   for (const auto& entry : value.at("history")) state.history.push_back(entry);
   return state;
 }

@@ -20,6 +20,8 @@ struct TrainState {
   bool encoder_frozen = false;
   int64_t world_size = 1;      ///< ranks of the run that wrote the state (batch_in_epoch counts theirs)
   bool finished = false;
+  double loss_scale = 0.0;         ///< fp16 training: the GradScaler's scale (0 without one)
+  int64_t loss_scale_good_steps = 0;  ///< and its clean steps since the scale last changed
   std::vector<config::json> history{};  ///< one log.jsonl entry per finished epoch
 
   config::json to_json() const;

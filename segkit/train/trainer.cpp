@@ -12,11 +12,13 @@
 #include "segkit/core/progress.h"
 #include "segkit/core/strings.h"
 #include "segkit/models/hub_format.h"
+#include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/train/batchnorm_control.h"
 #include "segkit/train/checkpoint.h"
 #include "segkit/train/ema.h"
 #include "segkit/train/epoch_metrics.h"
+#include "segkit/train/grad_scaler.h"
 #include "segkit/train/optimizer_groups.h"
 #include "segkit/train/report_examples.h"
 #include "segkit/train/run_log.h"
@@ -26,6 +28,8 @@ namespace segkit::train {
 // Per-fit state that the public header need not show.
 struct Trainer::Impl {
   torch::Device device{torch::kCPU};
+  nn::Precision precision = nn::Precision::kFloat32;
+  GradScaler scaler{false};
   std::unique_ptr<ModelEma> ema;
   TrainState state;
 };
@@ -64,6 +68,22 @@ std::ostream& discarded_output() {
   return sink;
 }
 
+// The forward pass under autocast; what leaves it is float32, so that losses and metrics (Dice above
+// all) are computed in full precision.
+template <typename Forward>
+models::ModelOutput autocast_forward(nn::Precision precision, const torch::Device& device, Forward&& forward) {
+  models::ModelOutput output;
+  {
+    nn::AutocastScope autocast(precision, device);
+    output = forward();
+  }
+  if (precision != nn::Precision::kFloat32) {
+    output.masks = output.masks.to(torch::kFloat);
+    if (output.labels.defined()) output.labels = output.labels.to(torch::kFloat);
+  }
+  return output;
+}
+
 std::vector<std::string> numeric_keys(const config::json& entry) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : flatten(entry)) {
@@ -98,6 +118,10 @@ torch::Tensor Trainer::batch_loss(const models::ModelOutput& output, const torch
 TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume) {
   Impl impl;
   impl.device = torch::Device(nn::resolve_device(options_.device));
+  impl.precision = nn::parse_precision(options_.precision, "train.precision");
+  nn::check_precision(impl.precision, impl.device, "train.precision");
+  nn::configure_device(impl.device, options_.cudnn_benchmark);
+  impl.scaler = GradScaler(impl.precision == nn::Precision::kFloat16);
   auto& model = *parts_.model;
   auto& optimizer = *parts_.optimizer;
   model.to(impl.device);
@@ -118,6 +142,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     log::info("resuming {} at epoch {}, batch {} (step {})", last.string(), impl.state.epoch + 1,
               impl.state.batch_in_epoch, impl.state.global_step);
     if (impl.state.finished) return impl.state;
+    if (impl.state.loss_scale > 0) impl.scaler.restore(impl.state.loss_scale, impl.state.loss_scale_good_steps);
   }
   TrainState& state = impl.state;
   const bool with_labels = model.has_classification_head();
@@ -159,9 +184,11 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     while (state.batch_in_epoch < batches_per_epoch) {
       auto batch = train_loader.next();
       if (!batch) break;
-      const auto images = batch->images.to(impl.device);
-      const auto masks = batch->masks.to(impl.device);
-      auto output = model.forward_with_aux(images, with_labels);
+      // Pinned batches (CUDA) copy while the previous step's kernels still run.
+      const auto images = batch->images.to(impl.device, /*non_blocking=*/true);
+      const auto masks = batch->masks.to(impl.device, /*non_blocking=*/true);
+      const auto output = autocast_forward(impl.precision, impl.device,
+                                           [&] { return model.forward_with_aux(images, with_labels); });
       const auto loss = batch_loss(output, masks, batch->labels);
       double loss_value = loss.item<double>();
       if (communicator_) {  // the mean over the ranks: NaN on one rank is NaN on all
@@ -184,17 +211,25 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
         bar.advance();
         continue;
       }
-      (loss / static_cast<double>(options_.accumulate)).backward();
+      (impl.scaler.scale(loss) / static_cast<double>(options_.accumulate)).backward();
       train_metrics.add(output.masks, masks, loss_value, output.labels, batch->labels);
 
       const bool step_now = state.batch_in_epoch % options_.accumulate == 0 || state.batch_in_epoch == batches_per_epoch;
       if (step_now) {
-        if (communicator_) {
-          auto grads = gradients(model);
-          communicator_->allreduce_mean(grads);
+        auto grads = gradients(model);
+        if (communicator_) communicator_->allreduce_mean(grads);
+        if (impl.scaler.unscale(grads)) {
+          if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), options_.clip_grad_norm);
+          optimizer.step();
+        } else {
+          log::debug("epoch {}, batch {}: fp16 gradients overflowed at loss scale {}; step skipped", state.epoch + 1,
+                     state.batch_in_epoch, impl.scaler.scale_value());
         }
-        if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), options_.clip_grad_norm);
-        optimizer.step();
+        impl.scaler.update();
+        if (impl.scaler.enabled()) {
+          state.loss_scale = impl.scaler.scale_value();
+          state.loss_scale_good_steps = impl.scaler.good_steps();
+        }
         optimizer.zero_grad();
         parts_.scheduler->step_batch();
         if (impl.ema) impl.ema->update(model);
@@ -219,9 +254,10 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       torch::NoGradGuard no_grad;
       val_loader.start_epoch(0);
       while (auto batch = val_loader.next()) {
-        const auto images = batch->images.to(impl.device);
-        const auto masks = batch->masks.to(impl.device);
-        auto output = model.forward_any_size(images, with_labels);
+        const auto images = batch->images.to(impl.device, /*non_blocking=*/true);
+        const auto masks = batch->masks.to(impl.device, /*non_blocking=*/true);
+        const auto output = autocast_forward(impl.precision, impl.device,
+                                             [&] { return model.forward_any_size(images, with_labels); });
         const auto loss = batch_loss(output, masks, batch->labels);
         val_metrics.add(output.masks, masks, loss.item<double>(), output.labels, batch->labels);
         add_report_examples(*batch, output.masks.to(torch::kCPU), options_.threshold,

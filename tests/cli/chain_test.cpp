@@ -75,6 +75,16 @@ TEST(Cli, SyntheticSteelRunsTrainTunePredictSubmitEvaluate) {
   auto evaluated = run_segkit("evaluate '" + config.string() + "' --pred '" + pred + "'");
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
   EXPECT_NE(evaluated.out.find("dice_pos"), std::string::npos) << evaluated.out;
+  // The bfloat16 fast path; fp16 is refused on the CPU with the reason, before any output is written.
+  auto bf16 = run_segkit("--threads 1 predict --run '" + run + "' --input '" + config.string() + "' --out '" +
+                         (dir / "pred_bf16").string() + "' --precision bf16");
+  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
+  EXPECT_NE(bf16.out.find("predicted 16 images"), std::string::npos) << bf16.out;
+  auto fp16 = run_segkit("predict --run '" + run + "' --input '" + config.string() + "' --out '" +
+                         (dir / "pred_fp16").string() + "' --precision fp16 --device cpu");
+  EXPECT_NE(fp16.exit_code, 0);
+  EXPECT_NE(fp16.err.find("fp16 needs a CUDA device"), std::string::npos) << fp16.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "pred_fp16/index.json"));
   EXPECT_NE(run_segkit("predict --run '" + (dir / "nothing").string() + "' --input '" + data + "' --out '" + pred + "'")
                 .exit_code,
             0);

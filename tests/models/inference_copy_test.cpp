@@ -66,10 +66,10 @@ TEST_P(InferenceCopy, BFloat16StaysCloseToFloat32) {
   const torch::Tensor x = parity_image({3, 64, 64}, false).unsqueeze(0);
   const torch::Tensor expected = model->predict(x);
   if (GetParam().arch == "linknet") {  // transposed convolutions: no CPU bfloat16 kernel in LibTorch 1.13
-    EXPECT_THROW(inference_copy(*model, {true, true, /*bfloat16=*/true}), ConfigError);
+    EXPECT_THROW(inference_copy(*model, {true, true, nn::Precision::kBFloat16}), ConfigError);
     return;
   }
-  const torch::Tensor output = inference_copy(*model, {true, true, /*bfloat16=*/true})->predict(x);
+  const torch::Tensor output = inference_copy(*model, {true, true, nn::Precision::kBFloat16})->predict(x);
   ASSERT_EQ(output.scalar_type(), torch::kFloat);
   const double spread = expected.std().item<double>();
   EXPECT_LE((output - expected).abs().mean().item<double>(), 0.05 * spread);

@@ -95,6 +95,23 @@ TEST(Trainer, LearnsSyntheticSteelDefects) {
   EXPECT_NE(csv.find("val.dice_per_class."), std::string::npos) << csv.substr(0, 400);
 }
 
+// CPU autocast: convolutions in bfloat16, weights, optimiser state and losses in float32.
+TEST(Trainer, LearnsInBfloat16Autocast) {
+  SteelRun run;
+  RunRequest request;
+  request.run_dir = run.dir / "run";
+  const auto results = train_from_config(run.config({"train.precision=bf16"}), run.dir / "steel", request);
+  const auto& history = results[0].state.history;
+  ASSERT_EQ(history.size(), 6u);
+  EXPECT_LT(history.back()["train"]["loss"].get<double>(), 0.7 * history.front()["train"]["loss"].get<double>());
+  EXPECT_GT(*results[0].state.best, history.front()["val"]["dice"].get<double>() + 0.05);
+  for (const auto& [name, tensor] : nn::load_safetensors(request.run_dir / "fold0/best/model.safetensors").tensors) {
+    if (tensor.is_floating_point()) {
+      EXPECT_EQ(tensor.scalar_type(), torch::kFloat) << name;
+    }
+  }
+}
+
 TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) {
   SteelRun run("", 12);
   const auto config = run.config({"train.epochs=2", "train.checkpoint_every=2", "train.ema_decay=0.9"});
@@ -198,6 +215,14 @@ TEST(Trainer, ConfigErrorsNameTheKey) {
     EXPECT_NE(std::string(e.what()).find("the dataset has 4 classes"), std::string::npos) << e.what();
   }
   EXPECT_THROW(train_from_config(run.config({"train.fold=7"}), run.dir / "steel", request), ConfigError);
+  if (!torch::cuda::is_available()) {
+    try {
+      train_from_config(run.config({"train.precision=fp16", "device=cpu"}), run.dir / "steel", request);
+      FAIL();
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("train.precision: fp16 needs a CUDA device"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,52 @@
+#pragma once
+// Mixed precision: which floating-point type the convolutions and matrix products run in, and the
+// autocast scope that makes LibTorch pick it per operation (as torch.autocast does in Python).
+//
+//   const auto precision = segkit::nn::parse_precision("bf16", "train.precision");
+//   segkit::nn::check_precision(precision, device, "train.precision");
+//   {
+//     segkit::nn::AutocastScope autocast(precision, device);
+//     logits = model->forward(images);   // convolutions in bfloat16, reductions in float32
+//   }
+//   loss = criterion(logits.to(torch::kFloat), masks);   // losses (Dice) always in float32
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace segkit::nn {
+
+enum class Precision { kFloat32, kBFloat16, kFloat16 };
+
+/// "fp32", "bf16" or "fp16"; anything else is a ConfigError naming `key`.
+Precision parse_precision(const std::string& name, const std::string& key);
+std::string precision_name(Precision precision);
+torch::ScalarType scalar_type(Precision precision);
+
+/// Throws ConfigError (naming `key`) when `precision` cannot run on `device`: LibTorch has no CPU
+/// float16 convolutions or autocast, so fp16 needs CUDA; bf16 runs on both.
+void check_precision(Precision precision, const torch::Device& device, const std::string& key);
+
+/// While alive, eligible operations on `device`'s type run in `precision` (nothing for fp32). Scopes
+/// nest; the outermost one clears autocast's cache of cast weights on exit, since the weights change
+/// at every optimiser step.
+class AutocastScope {
+ public:
+  AutocastScope(Precision precision, const torch::Device& device);
+  ~AutocastScope();
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+
+ private:
+  bool active_ = false;
+  c10::DeviceType device_type_ = c10::kCPU;
+  bool was_enabled_ = false;
+  torch::ScalarType previous_dtype_ = torch::kFloat;
+};
+
+/// Device-wide settings for a run on `device`: with CUDA and `cudnn_benchmark`, cuDNN times its
+/// convolution algorithms on the first batch of each shape and keeps the fastest (faster, but not
+/// bitwise reproducible across runs). Nothing on the CPU.
+void configure_device(const torch::Device& device, bool cudnn_benchmark);
+
+}  // namespace segkit::nn
