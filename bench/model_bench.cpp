@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_model_" + std::to_string(getpid()));
   segkit::models::save_pretrained(*model, dir);
   auto fast = segkit::models::inference_copy(*model);
-  auto fast_bf16 = segkit::models::inference_copy(*model, {true, true, true});
+  auto fast_bf16 = segkit::models::inference_copy(*model, {true, true, segkit::nn::Precision::kBFloat16});
   check_same_outputs(fast, dir);
 
   std::printf("\n%-22s %10s %10s %10s %9s %9s %9s %7s\n", "case (images/s)", "segkit", "python", "tuned py",

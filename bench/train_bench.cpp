@@ -1,7 +1,9 @@
 // One training step of Unet-ResNet34 (4 classes) at batch 4: forward, BCE-Dice, backward, Adam, as
-// segkit's Trainer does it (NCHW, and channels-last: `train.channels_last`), against the same step in
-// Python PyTorch eager (bench/python/model_reference.py train), as users run it and tuned. Both
-// start from the weights segkit exported and the same batch; their first losses must agree.
+// segkit's Trainer does it (NCHW, channels-last: `train.channels_last`, and bf16 autocast:
+// `train.precision: bf16`), against the same step in Python PyTorch eager
+// (bench/python/model_reference.py train), as users run it and tuned, and tuned with torch.autocast
+// for the bf16 row. Both start from the weights segkit exported and the same batch; their first
+// losses must agree.
 // Then whole training epochs over the ISBI 2012 slices in ../shared (loader with two workers, the
 // augmentation of configs/isbi_unet.yaml, batch 4) against bench/python/epoch_reference.py
 // (DataLoader(num_workers=2) + OpenCV augmentation), and the peak RSS of a fresh process training.
@@ -12,6 +14,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <tuple>
+#include <vector>
 
 #include "bench/child_process.h"
 #include "bench/python_reference.h"
@@ -24,6 +28,7 @@
 #include "segkit/models/hub_format.h"
 #include "segkit/models/model_registry.h"
 #include "segkit/models/parity.h"
+#include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/transforms/transform_registry.h"
 
@@ -53,15 +58,24 @@ torch::Tensor make_targets(int64_t height, int64_t width) {
   return (smooth > 0.65).to(torch::kFloat);
 }
 
+using segkit::nn::Precision;
+
 struct Step {
   segkit::models::SegmentationModel model;
   segkit::losses::LossPtr loss = segkit::losses::build_loss({{"name", "bce_dice"}});
   torch::optim::Adam optimizer;
-  explicit Step(bool channels_last, int in_channels = 3, int classes = 4)
-      : model(make_model(channels_last, in_channels, classes)), optimizer(model->parameters(), torch::optim::AdamOptions(1e-4)) {}
+  Precision precision;
+  explicit Step(bool channels_last, Precision precision = Precision::kFloat32, int in_channels = 3, int classes = 4)
+      : model(make_model(channels_last, in_channels, classes)),
+        optimizer(model->parameters(), torch::optim::AdamOptions(1e-4)),
+        precision(precision) {}
   double operator()(const torch::Tensor& images, const torch::Tensor& masks) {
-    auto output = model->forward_with_aux(images, false);
-    const auto value = loss->forward(output.masks, masks);
+    torch::Tensor logits;
+    {
+      segkit::nn::AutocastScope autocast(precision, torch::Device(torch::kCPU));
+      logits = model->forward_with_aux(images, false).masks;
+    }
+    const auto value = loss->forward(logits.to(torch::kFloat), masks);
     const double loss_value = value.item<double>();
     value.backward();
     optimizer.step();
@@ -101,14 +115,18 @@ void bench_epochs(int threads) {
   options.workers = 2;
   options.shuffle = true;
   segkit::loader::DataLoader loader(dataset, segkit::transforms::build_pipeline(config.at("augment")), options);
-  Step step(true, 1, 2);
   uint64_t epoch = 0;
-  const double segkit_s = segkit::bench::median_seconds(
-      [&] {
-        loader.start_epoch(epoch++);
-        while (auto batch = loader.next()) step(batch->images, batch->masks);
-      },
-      3, 1);
+  const auto epoch_seconds = [&](Precision precision) {
+    Step step(true, precision, 1, 2);
+    return segkit::bench::median_seconds(
+        [&] {
+          loader.start_epoch(epoch++);
+          while (auto batch = loader.next()) step(batch->images, batch->masks);
+        },
+        3, 1);
+  };
+  const double segkit_s = epoch_seconds(Precision::kFloat32);
+  const double segkit_bf16_s = epoch_seconds(Precision::kBFloat16);
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_epoch_" + std::to_string(getpid()));
   segkit::models::save_pretrained(*make_model(false, 1, 2), dir);
   const std::string args = "--model " + dir.string() + " --data " + isbi.string() + " --epochs 3 --batch 4 --workers 2" +
@@ -122,6 +140,8 @@ void bench_epochs(int threads) {
               "x python", "x tuned");
   std::printf("%-28s %10.2f %10.2f %10.2f %8.2fx %8.2fx\n", "loader + augment + train, b4", segkit_s, python_s,
               tuned_s, python_s / segkit_s, tuned_s / segkit_s);
+  std::printf("%-28s %10.2f %10.2f %10.2f %8.2fx %8.2fx\n", "  the same, bf16 autocast", segkit_bf16_s, python_s,
+              tuned_s, python_s / segkit_bf16_s, tuned_s / segkit_bf16_s);
 }
 
 int run_child(int64_t height, int64_t width) {
@@ -161,14 +181,25 @@ int main(int argc, char** argv) {
     const auto tuned = segkit::bench::run_python("model_reference.py", args, PythonFlavour::kTuned);
     const double python_s = python ? python->at("median_s").get<double>() : 0;
     const double tuned_s = tuned ? tuned->at("median_s").get<double>() : 0;
-    for (bool channels_last : {false, true}) {
-      Step step(channels_last);
+    const std::string size = std::to_string(height) + "x" + std::to_string(width) + " b4";
+    for (const auto& [name, channels_last, precision] : std::vector<std::tuple<std::string, bool, Precision>>{
+             {" NCHW", false, Precision::kFloat32},
+             {" channels-last", true, Precision::kFloat32},
+             {" CL bf16", true, Precision::kBFloat16}}) {
+      Step step(channels_last, precision);
       const double first_loss = step(images, masks);
       const double seconds = segkit::bench::median_seconds([&] { step(images, masks); }, repetitions, 1);
-      const std::string name = std::to_string(height) + "x" + std::to_string(width) + " b4" +
-                               (channels_last ? " channels-last" : " NCHW");
-      std::printf("%-28s %10.1f %10.1f %10.1f %8.2fx %8.2fx %10.6f\n", name.c_str(), seconds * 1e3, python_s * 1e3,
-                  tuned_s * 1e3, python_s / seconds, tuned_s / seconds, first_loss);
+      std::printf("%-28s %10.1f %10.1f %10.1f %8.2fx %8.2fx %10.6f\n", (size + name).c_str(), seconds * 1e3,
+                  python_s * 1e3, tuned_s * 1e3, python_s / seconds, tuned_s / seconds, first_loss);
+      if (precision == Precision::kBFloat16) {
+        // Python can autocast too: the like-for-like figure beside the fp32 targets.
+        const auto tuned_bf16 = segkit::bench::run_python("model_reference.py", args + " --bf16", PythonFlavour::kTuned);
+        if (tuned_bf16) {
+          const double bf16_s = tuned_bf16->at("median_s").get<double>();
+          std::printf("%-28s tuned Python with torch.autocast bf16: %.1f ms (%.2fx), first loss %.6f\n", "",
+                      bf16_s * 1e3, bf16_s / seconds, tuned_bf16->at("first_loss").get<double>());
+        }
+      }
     }
     if (python) std::printf("%-28s python's first loss %.6f\n", "", python->at("first_loss").get<double>());
   }

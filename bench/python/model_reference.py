@@ -3,7 +3,7 @@
   model_reference.py infer --model DIR --height H --width W --batch B [--reps R] [--warmup K]
                            [--tuned] [--threads N] [--input X.bin] [--output Y.bin]
   model_reference.py train --model DIR --height H --width W --batch B [--reps R] [--warmup K]
-                           [--tuned] [--threads N] [--input X.bin] [--target T.bin]
+                           [--tuned] [--bf16] [--threads N] [--input X.bin] [--target T.bin]
 
 DIR is an SMP hub directory (config.json + model.safetensors). Raw .bin files are float32
 little-endian, contiguous NCHW. The last stdout line is one JSON object:
@@ -98,7 +98,10 @@ def run_train(args, model):
 
     def step():
         optimizer.zero_grad(set_to_none=True)
-        loss = bce_dice_loss(model(x), y)
+        # torch.autocast as the AMP recipe has it: the forward in bfloat16, the loss in float32.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            logits = model(x)
+        loss = bce_dice_loss(logits.float(), y)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
@@ -121,6 +124,7 @@ def main():
     parser.add_argument("--input")
     parser.add_argument("--output", help="infer: logits of the first timed call")
     parser.add_argument("--target", help="train: float32 0/1 masks, (B, classes, H, W)")
+    parser.add_argument("--bf16", action="store_true", help="train: forward under torch.autocast('cpu', bfloat16)")
     benchutil.add_common_args(parser)
     args = parser.parse_args()
     if args.batch is None:
