@@ -61,6 +61,7 @@ int run_child(const Case& c) {
   auto fast = segkit::models::inference_copy(*make_model());
   const auto x = torch::randn({c.batch, 3, c.height, c.width});
   for (int i = 0; i < 3; ++i) fast->predict(x);
+  segkit::bench::report_peak_rss();
   return 0;
 }
 

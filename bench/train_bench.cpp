@@ -144,20 +144,21 @@ void bench_epochs(int threads) {
               tuned_s, python_s / segkit_bf16_s, tuned_s / segkit_bf16_s);
 }
 
-int run_child(int64_t height, int64_t width) {
-  Step step(true);
+int run_child(int64_t height, int64_t width, Precision precision) {
+  Step step(true, precision);
   const auto images = torch::randn({kBatch, 3, height, width});
   const auto masks = make_targets(height, width);
   for (int i = 0; i < 3; ++i) step(images, masks);
+  segkit::bench::report_peak_rss();
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::string(argv[1]) == "--child") {
+  if (argc == 5 && std::string(argv[1]) == "--child") {
     segkit::nn::configure_threads(0);
-    return run_child(std::atoll(argv[2]), std::atoll(argv[3]));
+    return run_child(std::atoll(argv[2]), std::atoll(argv[3]), segkit::nn::parse_precision(argv[4], "--child"));
   }
   const int threads = segkit::nn::configure_threads(argc > 1 ? std::atoi(argv[1]) : 0);
   std::printf("threads: %d\n", threads);
@@ -206,9 +207,12 @@ int main(int argc, char** argv) {
 
   bench_epochs(threads);
 
-  const double segkit_rss = segkit::bench::child_peak_rss_mb({"--child", "256", "1600"});
-  segkit::bench::print_peak_rss("3 training steps 256x1600 b4", segkit_rss, "model_reference.py",
-                                "train --model " + dir.string() +
-                                    " --height 256 --width 1600 --batch 4 --reps 3 --warmup 0");
+  for (const std::string precision : {"fp32", "bf16"}) {
+    const double segkit_rss = segkit::bench::child_peak_rss_mb({"--child", "256", "1600", precision});
+    segkit::bench::print_peak_rss("3 training steps 256x1600 b4 " + precision, segkit_rss, "model_reference.py",
+                                  "train --model " + dir.string() +
+                                      " --height 256 --width 1600 --batch 4 --reps 3 --warmup 0" +
+                                      (precision == "bf16" ? " --bf16" : ""));
+  }
   fs::remove_all(dir);
 }
