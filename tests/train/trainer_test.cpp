@@ -112,9 +112,12 @@ TEST(Trainer, LearnsInBfloat16Autocast) {
   }
 }
 
-TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) {
+// Trains twice, once straight through and once killed after step 5 (last checkpoint: step 4) and
+// resumed; the weights must be bit-identical.
+void expect_resume_after_a_kill_is_exact(const std::string& precision) {
   SteelRun run("", 12);
-  const auto config = run.config({"train.epochs=2", "train.checkpoint_every=2", "train.ema_decay=0.9"});
+  const auto config = run.config(
+      {"train.epochs=2", "train.checkpoint_every=2", "train.ema_decay=0.9", "train.precision=" + precision});
   const auto dataset = data::build_dataset(config.at("data"), run.dir / "steel");
   auto make_loader = [&](bool training) {
     loader::LoaderOptions options;
@@ -146,6 +149,10 @@ TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) {
                                                    << (uninterrupted - resumed).abs().max().item<double>();
   EXPECT_EQ(read_file(run.dir / "a/log.jsonl").size() > 0, true);
 }
+
+TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) { expect_resume_after_a_kill_is_exact("fp32"); }
+
+TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeightsInBfloat16Autocast) { expect_resume_after_a_kill_is_exact("bf16"); }
 
 TEST(Trainer, AccumulatingTwoBatchesEqualsOneBatchTwiceAsLarge) {
   SteelRun run("", 8);
