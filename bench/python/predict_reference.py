@@ -25,6 +25,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 import benchutil
+from rle_reference import kaggle_mask2rle
 from smp_unet import build_from_dir
 
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
@@ -45,14 +46,6 @@ class ImageFolder(Dataset):
         image = cv2.resize(image, (self.width, self.height))
         image = (image.astype(np.float32) / 255 - MEAN) / STD
         return torch.from_numpy(image.transpose(2, 0, 1).copy()), self.files[index]
-
-
-def mask2rle(img):
-    pixels = img.T.flatten()
-    pixels = np.concatenate([[0], pixels, [0]])
-    runs = np.where(pixels[1:] != pixels[:-1])[0] + 1
-    runs[1::2] -= runs[::2]
-    return " ".join(str(x) for x in runs)
 
 
 def post_process(probability, threshold, min_area):
@@ -80,7 +73,7 @@ def predict(args, model):
             for probability, name in zip(probabilities, names):
                 for c, class_name in enumerate(args.classes):
                     p = cv2.resize(probability[c], output_size, interpolation=cv2.INTER_LINEAR)
-                    writer.writerow([f"{name}_{class_name}", mask2rle(post_process(p, threshold, args.min_area))])
+                    writer.writerow([f"{name}_{class_name}", kaggle_mask2rle(post_process(p, threshold, args.min_area))])
     return len(dataset)
 
 
