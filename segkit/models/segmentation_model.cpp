@@ -42,6 +42,12 @@ void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {
                    std::to_string(padded(w)) + ").");
 }
 
+ModelOutput in_float32(ModelOutput output) {
+  output.masks = output.masks.to(torch::kFloat);
+  if (output.labels.defined()) output.labels = output.labels.to(torch::kFloat);
+  return output;
+}
+
 torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) { return forward_with_aux(x, false).masks; }
 
 ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, bool with_labels) {
@@ -54,10 +60,7 @@ ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, 
   if (with_labels && !classification_head_.is_empty()) {
     out.labels = classification_head_->forward(features.back());
   }
-  if (compute_dtype_ != torch::kFloat) {
-    out.masks = out.masks.to(torch::kFloat);
-    if (out.labels.defined()) out.labels = out.labels.to(torch::kFloat);
-  }
+  out = in_float32(std::move(out));
   if (channels_last_) out.masks = out.masks.contiguous();
   return out;
 }
@@ -84,8 +87,9 @@ void SegmentationModelImpl::use_channels_last() {
 void SegmentationModelImpl::use_precision(nn::Precision precision) {
   if (precision == nn::Precision::kFloat32) return;
   const auto parameters = this->parameters();
-  const bool on_cpu = parameters.empty() || parameters.front().device().is_cpu();
-  nn::check_precision(precision, on_cpu ? torch::Device(torch::kCPU) : parameters.front().device(), "precision");
+  const torch::Device device = parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+  nn::check_precision(precision, device, "precision");
+  const bool on_cpu = device.is_cpu();
   for (const auto& module : modules()) {
     // LibTorch 1.13's CPU conv_transpose2d has no bfloat16 kernel: it runs the forward convolution's
     // shape check and throws mid-model. Refuse up front instead.

@@ -28,6 +28,9 @@ struct ModelOutput {
   torch::Tensor labels;  // undefined without a classification head
 };
 
+/// `output` with masks and labels in float32, what losses and metrics take (a no-op when they are).
+ModelOutput in_float32(ModelOutput output);
+
 class SegmentationModelImpl : public torch::nn::Module {
  public:
   torch::Tensor forward(const torch::Tensor& x);

@@ -77,11 +77,7 @@ models::ModelOutput autocast_forward(nn::Precision precision, const torch::Devic
     nn::AutocastScope autocast(precision, device);
     output = forward();
   }
-  if (precision != nn::Precision::kFloat32) {
-    output.masks = output.masks.to(torch::kFloat);
-    if (output.labels.defined()) output.labels = output.labels.to(torch::kFloat);
-  }
-  return output;
+  return models::in_float32(std::move(output));
 }
 
 std::vector<std::string> numeric_keys(const config::json& entry) {
