@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_TARGETS := rle csv config safetensors labelme
 
-.PHONY: all deps configure build test test-asan fuzz bench demo clean
+.PHONY: all deps configure build test test-avx2 test-asan fuzz bench demo clean
 
 all: build
 
@@ -34,6 +34,12 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 900
+
+# The suites whose kernels depend on the instruction set (label `isa`: nn, models with parity, infer,
+# train) once more as on an AVX2-only CPU: oneDNN held to AVX2, ATen's AVX2 kernels (docs/benchmarks.md).
+test-avx2: build
+	ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 \
+	  ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 900 -L isa
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the torch-free rooms' tests (docs/reliability.md).
 test-asan: deps

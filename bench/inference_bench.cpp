@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "bench/machine_header.h"
 #include "bench/timing.h"
 #include "segkit/models/inference_copy.h"
 #include "segkit/models/model_registry.h"
@@ -15,7 +16,7 @@
 
 int main(int argc, char** argv) {
   segkit::nn::configure_threads(argc > 1 ? std::atoi(argv[1]) : 0);
-  std::printf("threads: %d\n", torch::get_num_threads());
+  segkit::bench::print_machine();
   segkit::bench::print_header();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"unet", "resnet34"}, {"fpn", "resnet34"}, {"unet", "efficientnet-b0"}, {"deeplabv3plus", "resnet34"}};

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bench/machine_header.h"
 #include "bench/python_reference.h"
 #include "bench/timing.h"
 #include "segkit/config/yaml_loader.h"
@@ -50,6 +51,7 @@ double epoch_seconds(const std::function<size_t()>& epoch) {
 
 int main() {
   segkit::nn::configure_threads(0);
+  segkit::bench::print_machine();
   const fs::path dir = fs::temp_directory_path() / "segkit_bench_loader";
   fs::remove_all(dir);
   segkit::data::SynthOptions synth;

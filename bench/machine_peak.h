@@ -25,14 +25,17 @@ inline double conv3x3_gflops(int64_t batch, int64_t channels, int64_t size, bool
   return flops / seconds / 1e9;
 }
 
-inline MachinePeak measure_machine_peak() {
+/// `bf16`: also the bfloat16 convolution peak (only meaningful where the CPU has native bf16).
+inline MachinePeak measure_machine_peak(bool bf16) {
   MachinePeak peak;
   // The shapes of Unet-ResNet34's heavy layers: wide and small, narrow and large.
   for (const auto& [channels, size] : std::vector<std::pair<int64_t, int64_t>>{{256, 64}, {64, 256}}) {
     for (bool channels_last : {false, true}) {
       peak.conv3x3_gflops = std::max(peak.conv3x3_gflops, conv3x3_gflops(2, channels, size, channels_last, torch::kFloat));
-      peak.conv3x3_bf16_gflops =
-          std::max(peak.conv3x3_bf16_gflops, conv3x3_gflops(2, channels, size, channels_last, torch::kBFloat16));
+      if (bf16) {
+        peak.conv3x3_bf16_gflops =
+            std::max(peak.conv3x3_bf16_gflops, conv3x3_gflops(2, channels, size, channels_last, torch::kBFloat16));
+      }
     }
   }
   c10::InferenceMode guard;

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "bench/child_process.h"
+#include "bench/machine_header.h"
 #include "bench/machine_peak.h"
 #include "bench/python_reference.h"
 #include "bench/raw_floats.h"
@@ -73,8 +74,9 @@ int main(int argc, char** argv) {
     return run_child({std::atoll(argv[2]), std::atoll(argv[3]), std::atoll(argv[4])});
   }
   const int threads = segkit::nn::configure_threads(argc > 1 ? std::atoi(argv[1]) : 0);
-  std::printf("threads: %d\n", threads);
-  const auto peak = segkit::bench::measure_machine_peak();
+  segkit::bench::print_machine();
+  const bool bf16_rows = segkit::bench::measure_bf16();
+  const auto peak = segkit::bench::measure_machine_peak(bf16_rows);
   std::printf("machine peak: 3x3 conv %.1f GFLOP/s (bf16 %.1f), float32 matmul %.1f GFLOP/s\n",
               peak.conv3x3_gflops, peak.conv3x3_bf16_gflops, peak.matmul_gflops);
 
@@ -82,7 +84,7 @@ int main(int argc, char** argv) {
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_model_" + std::to_string(getpid()));
   segkit::models::save_pretrained(*model, dir);
   auto fast = segkit::models::inference_copy(*model);
-  auto fast_bf16 = segkit::models::inference_copy(*model, {true, true, segkit::nn::Precision::kBFloat16});
+  auto fast_bf16 = bf16_rows ? segkit::models::inference_copy(*model, {true, true, segkit::nn::Precision::kBFloat16}) : fast;
   check_same_outputs(fast, dir);
 
   std::printf("\n%-22s %10s %10s %10s %9s %9s %9s %7s\n", "case (images/s)", "segkit", "python", "tuned py",
@@ -100,6 +102,7 @@ int main(int argc, char** argv) {
     const double tuned_ips = tuned ? tuned->at("images_per_s").get<double>() : 0;
     const double flops = python ? python->at("flops_per_image").get<double>() : 0;
     for (auto* variant : {&fast, &fast_bf16}) {
+      if (variant == &fast_bf16 && !bf16_rows) continue;
       const double seconds = segkit::bench::median_seconds([&] { (*variant)->predict(x); }, repetitions, 2);
       const double ips = static_cast<double>(c.batch) / seconds;
       const double gflops = flops * ips / 1e9;

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bench/machine_header.h"
 #include "bench/child_process.h"
 #include "bench/python_reference.h"
 #include "segkit/core/atomic_file.h"
@@ -52,6 +53,7 @@ double identical_rows(const fs::path& a, const fs::path& b) {
 
 int main(int argc, char** argv) {
   const int images = argc > 1 ? std::atoi(argv[1]) : 60;
+  segkit::bench::print_machine();
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_predict_" + std::to_string(getpid()));
   segkit::data::SynthOptions synth;
   synth.kind = segkit::data::SynthKind::kClouds;
@@ -75,7 +77,9 @@ int main(int argc, char** argv) {
     double seconds = 0, peak_rss_mb = 0;
   };
   std::vector<SegkitRun> runs;
-  for (const std::string precision : {"fp32", "bf16"}) {
+  std::vector<std::string> precisions{"fp32"};
+  if (segkit::bench::measure_bf16()) precisions.push_back("bf16");
+  for (const std::string& precision : precisions) {
     const fs::path pred = dir / ("pred_" + precision);
     const auto predict = segkit::bench::run_process(
         {SEGKIT_EXE, "predict", "--run", model_dir.string(), "--input", image_dir.string(), "--out", pred.string(),

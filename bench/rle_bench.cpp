@@ -15,6 +15,7 @@
 #include <random>
 #include <sstream>
 
+#include "bench/machine_header.h"
 #include "bench/python_reference.h"
 #include "bench/timing.h"
 #include "segkit/io/image_io.h"
@@ -143,6 +144,7 @@ void bench_mask(const TestMask& test, const nlohmann::json& numpy, const fs::pat
 }  // namespace
 
 int main() {
+  segkit::bench::print_machine();
   const std::vector<TestMask> masks = {make_mask("steel_blobs", 256, 1600, false),
                                        make_mask("steel_ragged", 256, 1600, true),
                                        make_mask("pneumothorax_blobs", 1024, 1024, false)};

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "bench/machine_header.h"
 #include "bench/timing.h"
 #include "segkit/core/atomic_file.h"
 #include "segkit/io/safetensors.h"
@@ -26,6 +27,7 @@ std::vector<std::vector<float>> make_tensors() {
 }  // namespace
 
 int main() {
+  segkit::bench::print_machine();
   const auto tensors = make_tensors();
   std::vector<segkit::io::TensorRef> refs;
   size_t total = 0;

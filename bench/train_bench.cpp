@@ -17,6 +17,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench/machine_header.h"
 #include "bench/child_process.h"
 #include "bench/python_reference.h"
 #include "bench/raw_floats.h"
@@ -101,7 +102,7 @@ augment:
   - Normalize: {mean: [0.5], std: [0.25]}
 )";
 
-void bench_epochs(int threads) {
+void bench_epochs(int threads, bool bf16) {
   const char* shared = std::getenv("SEGKIT_SHARED_DIR");
   const fs::path isbi = fs::path(shared ? shared : SEGKIT_SOURCE_DIR "/../shared") / "data/isbi2012_em_membranes";
   if (!fs::exists(isbi / "images")) {
@@ -126,7 +127,7 @@ void bench_epochs(int threads) {
         3, 1);
   };
   const double segkit_s = epoch_seconds(Precision::kFloat32);
-  const double segkit_bf16_s = epoch_seconds(Precision::kBFloat16);
+  const double segkit_bf16_s = bf16 ? epoch_seconds(Precision::kBFloat16) : 0;
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_epoch_" + std::to_string(getpid()));
   segkit::models::save_pretrained(*make_model(false, 1, 2), dir);
   const std::string args = "--model " + dir.string() + " --data " + isbi.string() + " --epochs 3 --batch 4 --workers 2" +
@@ -140,8 +141,10 @@ void bench_epochs(int threads) {
               "x python", "x tuned");
   std::printf("%-28s %10.2f %10.2f %10.2f %8.2fx %8.2fx\n", "loader + augment + train, b4", segkit_s, python_s,
               tuned_s, python_s / segkit_s, tuned_s / segkit_s);
-  std::printf("%-28s %10.2f %10.2f %10.2f %8.2fx %8.2fx\n", "  the same, bf16 autocast", segkit_bf16_s, python_s,
-              tuned_s, python_s / segkit_bf16_s, tuned_s / segkit_bf16_s);
+  if (bf16) {
+    std::printf("%-28s %10.2f %10.2f %10.2f %8.2fx %8.2fx\n", "  the same, bf16 autocast", segkit_bf16_s, python_s,
+                tuned_s, python_s / segkit_bf16_s, tuned_s / segkit_bf16_s);
+  }
 }
 
 int run_child(int64_t height, int64_t width, Precision precision) {
@@ -161,7 +164,8 @@ int main(int argc, char** argv) {
     return run_child(std::atoll(argv[2]), std::atoll(argv[3]), segkit::nn::parse_precision(argv[4], "--child"));
   }
   const int threads = segkit::nn::configure_threads(argc > 1 ? std::atoi(argv[1]) : 0);
-  std::printf("threads: %d\n", threads);
+  segkit::bench::print_machine();
+  const bool bf16_rows = segkit::bench::measure_bf16();
   const fs::path dir = fs::temp_directory_path() / ("segkit_bench_train_" + std::to_string(getpid()));
   segkit::models::save_pretrained(*make_model(false), dir);
 
@@ -187,6 +191,7 @@ int main(int argc, char** argv) {
              {" NCHW", false, Precision::kFloat32},
              {" channels-last", true, Precision::kFloat32},
              {" CL bf16", true, Precision::kBFloat16}}) {
+      if (precision == Precision::kBFloat16 && !bf16_rows) continue;
       Step step(channels_last, precision);
       const double first_loss = step(images, masks);
       const double seconds = segkit::bench::median_seconds([&] { step(images, masks); }, repetitions, 1);
@@ -205,9 +210,10 @@ int main(int argc, char** argv) {
     if (python) std::printf("%-28s python's first loss %.6f\n", "", python->at("first_loss").get<double>());
   }
 
-  bench_epochs(threads);
+  bench_epochs(threads, bf16_rows);
 
   for (const std::string precision : {"fp32", "bf16"}) {
+    if (precision == "bf16" && !bf16_rows) continue;
     const double segkit_rss = segkit::bench::child_peak_rss_mb({"--child", "256", "1600", precision});
     segkit::bench::print_peak_rss("3 training steps 256x1600 b4 " + precision, segkit_rss, "model_reference.py",
                                   "train --model " + dir.string() +

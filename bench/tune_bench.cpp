@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bench/machine_header.h"
 #include "bench/python_reference.h"
 #include "segkit/postprocess/oof_reader.h"
 #include "segkit/postprocess/threshold_search.h"
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   const int images = argc > 1 ? std::atoi(argv[1]) : 1000;
+  segkit::bench::print_machine();
   const fs::path file = fs::temp_directory_path() / ("segkit_bench_oof_" + std::to_string(getpid()) + ".safetensors");
   if (!segkit::bench::run_python("tune_reference.py", "--make-test " + file.string() + " --images " +
                                                           std::to_string(images) + " --classes 4 --height 64 --width 400")) {

@@ -14,6 +14,8 @@ block(SCOPE_FOR VARIABLES)
   set(CMAKE_MESSAGE_LOG_LEVEL NOTICE)
   find_package(GDCM 3 REQUIRED)
 endblock()
+# giflib decodes GIF (segkit/io/gif.cpp): OpenCV 4.6 has no GIF codec.
+find_package(GIF REQUIRED)
 
 # GDAL reads and writes GeoTIFFs (segkit/io/geotiff.cpp, format: geotiff). Optional: without it the
 # geotiff format is a ConfigError saying to install libgdal-dev; -DCMAKE_DISABLE_FIND_PACKAGE_GDAL=ON

@@ -9,7 +9,7 @@ PACKAGES=(
   # LibTorch (CPU) and what makes it fast here (docs/design.md, "Runtime performance")
   libtorch-dev libopenblas0-openmp libtcmalloc-minimal4 libgloo-dev
   # images, config, CLI, logging
-  libopencv-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgdal-dev libgdcm-dev
+  libopencv-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgdal-dev libgdcm-dev libgif-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (make fuzz): clang and its libFuzzer runtime

@@ -44,8 +44,9 @@ void add_predict_command(CLI::App& app) {
   predict->add_option("--device", args->device, "auto, cpu, cuda, cuda:N")->capture_default_str();
   predict->add_option("--workers", args->workers, "decoding threads")->capture_default_str();
   predict->add_option("--precision", args->precision,
-                      "fp32; bf16 (about 2x on AVX512-BF16 CPUs and on GPUs); fp16 (CUDA only)")
-      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
+                      "fp32; bf16 (about 2x on CPUs with avx512_bf16/amx_bf16, refused on others, and on GPUs); "
+                      "fp16 (CUDA only); auto (bf16 where the CPU has it natively, else fp32; fp16 on CUDA)")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16", "auto"}))
       ->capture_default_str();
   predict->callback([args] {
     // On the heap: GCC 12 reports a false -Wmaybe-uninitialized for this aggregate on the stack.

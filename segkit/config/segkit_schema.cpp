@@ -72,8 +72,8 @@ Schema build_schema() {
   train.add("unfreeze_encoder_lr", Schema::number(std::nullopt, "Encoder learning rate after unfreezing; null = the optimiser's"));
   train.add("bn_momentum", Schema::number(std::nullopt, "BatchNorm momentum for every layer; null = the model's (0.1)").range(0, 1));
   train.add("channels_last", Schema::boolean(true, "Weights and activations in channels-last memory (a faster step with oneDNN and tensor cores)"));
-  train.add("precision", Schema::string("fp32", "Mixed precision: convolutions in bf16 (CPU with AVX512-BF16/AMX, or CUDA) or fp16 (CUDA, with loss scaling) under autocast; losses stay fp32")
-                             .choices({"fp32", "bf16", "fp16"}));
+  train.add("precision", Schema::string("fp32", "Mixed precision: convolutions in bf16 (CPUs with avx512_bf16/amx_bf16, refused on others; CUDA) or fp16 (CUDA, with loss scaling) under autocast, losses in fp32; auto = bf16 where the CPU has it natively, else fp32, fp16 on CUDA (results then depend on the machine)")
+                             .choices({"fp32", "bf16", "fp16", "auto"}));
   train.add("sync_batchnorm", Schema::boolean(false, "Distributed runs: BatchNorm statistics over every rank's batch (SyncBatchNorm)"));
   train.add("ema_decay", Schema::number(0.0, "Exponential moving average of the weights (e.g. 0.999); 0 = off").range(0, 1));
   train.add("on_nan", Schema::string("stop", "A NaN/Inf loss stops training (the last good checkpoint stays) or skips the batch")

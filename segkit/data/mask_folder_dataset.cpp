@@ -70,11 +70,13 @@ Sample MaskFolderDataset::get(size_t index) const {
                     " but image " + pair.image.string() + " is " + std::to_string(sample.image.cols) + "x" +
                     std::to_string(sample.image.rows));
   }
-  if (raw.depth() != CV_8U) raw.convertTo(raw, CV_8U, 255.0 / 65535.0);
   std::vector<cv::Mat> channels;
   if (options_.mask_mode == "index") {
+    // Class indices are compared as stored: a 16-bit index mask keeps its values.
     for (int value : options_.class_values) channels.push_back((raw == value) / 255);
   } else {
+    // Thresholds are on the 8-bit scale: 16-bit masks span 0..65535, float masks 0..1.
+    if (raw.depth() != CV_8U) raw.convertTo(raw, CV_8U, raw.depth() == CV_32F ? 255.0 : 255.0 / 65535.0);
     std::vector<cv::Mat> planes;
     cv::split(raw, planes);
     if (multichannel && planes.size() < options_.classes.size()) {

@@ -13,9 +13,13 @@ struct ImageDimensions {
   uint64_t height = 0;
 };
 
-/// PNG (IHDR), JPEG (the first SOFn segment) and BMP headers; nullopt for other formats or a header
+/// PNG (IHDR), JPEG (the first SOFn segment), BMP and GIF (logical screen) headers; nullopt for other formats or a header
 /// too short to say (the decoder then reports the corruption).
 std::optional<ImageDimensions> image_header_dimensions(std::string_view bytes);
+
+/// Pages (IFDs) of a TIFF file, classic or BigTIFF; nullopt when `bytes` is not a TIFF or its IFD
+/// chain is broken (the decoder then reports the corruption).
+std::optional<uint64_t> tiff_page_count(std::string_view bytes);
 
 /// The most pixels segkit decodes from one image file: SEGKIT_MAX_IMAGE_PIXELS when set, else
 /// 2^28 (268 million; e.g. 16384 x 16384), far above any competition image.

@@ -1,11 +1,14 @@
 #include "segkit/models/segmentation_model.h"
 
+#include <algorithm>
+
 #include <torch/nn/functional/instancenorm.h>
 #include <torch/nn/functional/padding.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/instancenorm.h>
 
 #include "segkit/core/error.h"
+#include "segkit/core/logging.h"
 #include "segkit/nn/batchnorm.h"
 
 namespace segkit::models {
@@ -84,22 +87,30 @@ void SegmentationModelImpl::use_channels_last() {
   channels_last_ = true;
 }
 
-void SegmentationModelImpl::use_precision(nn::Precision precision) {
-  if (precision == nn::Precision::kFloat32) return;
+nn::Precision SegmentationModelImpl::use_precision(nn::Precision requested) {
   const auto parameters = this->parameters();
   const torch::Device device = parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
-  nn::check_precision(precision, device, "precision");
+  nn::Precision precision = nn::resolve_precision(requested, device);
   const bool on_cpu = device.is_cpu();
-  for (const auto& module : modules()) {
-    // LibTorch 1.13's CPU conv_transpose2d has no bfloat16 kernel: it runs the forward convolution's
-    // shape check and throws mid-model. Refuse up front instead.
-    if (on_cpu && module->as<torch::nn::ConvTranspose2dImpl>()) {
-      throw ConfigError(arch_ + ": bfloat16 inference on the CPU is not available for models with transposed "
-                                "convolutions (LibTorch has no CPU bfloat16 conv_transpose2d); use fp32 or a GPU");
-    }
+  const auto modules = this->modules();
+  // LibTorch 1.13's CPU conv_transpose2d has no bfloat16 kernel: it runs the forward convolution's
+  // shape check and throws mid-model. Refuse up front instead (auto quietly stays in float32).
+  const bool transposed = std::any_of(modules.begin(), modules.end(), [](const auto& module) {
+    return module->template as<torch::nn::ConvTranspose2dImpl>() != nullptr;
+  });
+  if (requested == nn::Precision::kAuto) {
+    if (on_cpu && transposed) precision = nn::Precision::kFloat32;
+    log::info("precision auto: {} for {} on {}", nn::precision_name(precision), arch_, device.str());
+  }
+  if (precision == nn::Precision::kFloat32) return precision;
+  nn::check_precision(precision, device, "precision");
+  if (on_cpu && transposed) {
+    throw ConfigError(arch_ + ": bfloat16 inference on the CPU is not available for models with transposed "
+                              "convolutions (LibTorch has no CPU bfloat16 conv_transpose2d); use fp32 or a GPU");
   }
   compute_dtype_ = nn::scalar_type(precision);
   to(compute_dtype_);
+  return precision;
 }
 
 torch::Tensor SegmentationModelImpl::predict(const torch::Tensor& x) {

@@ -52,7 +52,8 @@ class SegmentationModelImpl : public torch::nn::Module {
   /// Converts weights and buffers to bf16 or fp16 (fp32: nothing) and casts each input to it; outputs
   /// come back float32 (inference_copy.h; on the CPU bf16 needs AVX512-BF16 to be faster and fp16 is
   /// refused, docs/benchmarks.md). For inference; training uses autocast (nn/mixed_precision.h).
-  void use_precision(nn::Precision precision);
+  /// Returns the precision chosen (kAuto resolved for the model's device).
+  nn::Precision use_precision(nn::Precision precision);
 
   bool has_classification_head() const { return !classification_head_.is_empty(); }
   encoders::EncoderImpl& encoder() { return *encoder_; }

@@ -4,6 +4,9 @@
 #include <torch/version.h>
 
 #include "segkit/core/error.h"
+#include "segkit/nn/machine.h"
+
+#include <stdexcept>
 
 namespace segkit::nn {
 
@@ -11,13 +14,21 @@ Precision parse_precision(const std::string& name, const std::string& key) {
   if (name == "fp32") return Precision::kFloat32;
   if (name == "bf16") return Precision::kBFloat16;
   if (name == "fp16") return Precision::kFloat16;
-  throw ConfigError(key + ": unknown precision '" + name + "'; valid: fp32, bf16, fp16");
+  if (name == "auto") return Precision::kAuto;
+  throw ConfigError(key + ": unknown precision '" + name + "'; valid: fp32, bf16, fp16, auto");
+}
+
+Precision resolve_precision(Precision precision, const torch::Device& device) {
+  if (precision != Precision::kAuto) return precision;
+  if (device.is_cuda()) return Precision::kFloat16;
+  return native_cpu_bf16() ? Precision::kBFloat16 : Precision::kFloat32;
 }
 
 std::string precision_name(Precision precision) {
   switch (precision) {
     case Precision::kBFloat16: return "bf16";
     case Precision::kFloat16: return "fp16";
+    case Precision::kAuto: return "auto";
     case Precision::kFloat32: break;
   }
   return "fp32";
@@ -27,6 +38,7 @@ torch::ScalarType scalar_type(Precision precision) {
   switch (precision) {
     case Precision::kBFloat16: return torch::kBFloat16;
     case Precision::kFloat16: return torch::kHalf;
+    case Precision::kAuto: throw std::logic_error("scalar_type(auto): resolve_precision() first");
     case Precision::kFloat32: break;
   }
   return torch::kFloat;
@@ -35,7 +47,12 @@ torch::ScalarType scalar_type(Precision precision) {
 void check_precision(Precision precision, const torch::Device& device, const std::string& key) {
   if (precision == Precision::kFloat16 && !device.is_cuda()) {
     throw ConfigError(key + ": fp16 needs a CUDA device (LibTorch has no float16 convolutions on the CPU); "
-                            "on the CPU use bf16, which is fast on CPUs with AVX512-BF16 or AMX");
+                            "on the CPU use fp32, or auto (bf16 where the CPU computes it natively)");
+  }
+  if (precision == Precision::kBFloat16 && device.is_cpu() && !native_cpu_bf16()) {
+    throw ConfigError(key + ": bf16 on the CPU needs avx512_bf16 or amx_bf16, and " + cpu_bf16_shortfall() +
+                      "; oneDNN would run bfloat16 on reference kernels, about 65x slower than fp32. "
+                      "Use fp32, or auto (bf16 where native, fp32 elsewhere); `segkit doctor` shows what this machine has");
   }
 }
 
@@ -65,7 +82,8 @@ void set_autocast_dtype(c10::DeviceType type, torch::ScalarType dtype) {
 
 }  // namespace
 
-AutocastScope::AutocastScope(Precision precision, const torch::Device& device) {
+AutocastScope::AutocastScope(Precision requested, const torch::Device& device) {
+  const Precision precision = resolve_precision(requested, device);
   if (precision == Precision::kFloat32) return;
   active_ = true;
   device_type_ = device.is_cuda() ? c10::kCUDA : c10::kCPU;

@@ -16,15 +16,22 @@
 
 namespace segkit::nn {
 
-enum class Precision { kFloat32, kBFloat16, kFloat16 };
+/// kAuto stands for "the fastest this device computes natively": resolve_precision() turns it into
+/// one of the others before anything runs.
+enum class Precision { kFloat32, kBFloat16, kFloat16, kAuto };
 
-/// "fp32", "bf16" or "fp16"; anything else is a ConfigError naming `key`.
+/// "fp32", "bf16", "fp16" or "auto"; anything else is a ConfigError naming `key`.
 Precision parse_precision(const std::string& name, const std::string& key);
+/// kAuto on the CPU: bf16 where the CPU computes it natively (nn/machine.h), else fp32; on CUDA: fp16,
+/// which every CUDA GPU with tensor cores runs (bf16 needs Ampere or newer). Others are returned as
+/// they are. Results then depend on the machine: reproducible runs name a precision.
+Precision resolve_precision(Precision precision, const torch::Device& device);
 std::string precision_name(Precision precision);
 torch::ScalarType scalar_type(Precision precision);
 
-/// Throws ConfigError (naming `key`) when `precision` cannot run on `device`: LibTorch has no CPU
-/// float16 convolutions or autocast, so fp16 needs CUDA; bf16 runs on both.
+/// Throws ConfigError (naming `key`) when `precision` cannot run on `device`, or only on reference
+/// kernels: LibTorch has no CPU float16 convolutions or autocast, so fp16 needs CUDA; bf16 on the CPU
+/// needs avx512_bf16 or amx_bf16 (65x slower than fp32 without them). kAuto always passes.
 void check_precision(Precision precision, const torch::Device& device, const std::string& key);
 
 /// While alive, eligible operations on `device`'s type run in `precision` (nothing for fp32). Scopes

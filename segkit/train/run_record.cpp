@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "segkit/core/atomic_file.h"
+#include "segkit/nn/machine.h"
 #include "segkit/nn/runtime.h"
 
 #ifndef SEGKIT_VERSION
@@ -97,7 +98,8 @@ void write_run_record(const config::Config& config, const fs::path& config_dir, 
                  {"device", config.get<std::string>("device")},
                  {"seed", config.get<uint64_t>("seed")},
                  {"data_files", files},
-                 {"data_folders", folders}};
+                 {"data_folders", folders},
+                 {"machine", nn::to_json(nn::machine_report())}};
   write_file_atomic(run_dir / "run_info.json", record.dump(2));
 }
 

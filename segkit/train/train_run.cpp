@@ -22,6 +22,7 @@
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/transforms/transform_registry.h"
+#include "segkit/train/config_check.h"
 #include "segkit/train/run_record.h"
 #include "segkit/train/trainer.h"
 
@@ -32,8 +33,10 @@ namespace fs = std::filesystem;
 
 // model.classes follows the dataset unless the config states it; a stated count that disagrees
 // with the dataset is an error rather than a silently wrong head.
-config::json model_section(const config::Config& config, const data::Dataset& dataset) {
+config::json model_section(const config::Config& config, const data::Dataset* dataset_or_null) {
   config::json section = config.at("model");
+  if (dataset_or_null == nullptr) return section;
+  const data::Dataset& dataset = *dataset_or_null;
   const auto classes = static_cast<int64_t>(dataset.class_names().size());
   if (config.locations().count("model.classes") == 0) {
     section["classes"] = classes;
@@ -134,7 +137,7 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
   const size_t batches = options.steps_per_epoch > 0
                              ? std::min<size_t>(options.steps_per_epoch, train_loader.batches_per_epoch())
                              : train_loader.batches_per_epoch();
-  auto parts = build_trainer_parts(config, *dataset, static_cast<int64_t>((batches + options.accumulate - 1) / options.accumulate));
+  auto parts = build_trainer_parts(config, dataset.get(), static_cast<int64_t>((batches + options.accumulate - 1) / options.accumulate));
 
   FoldResult result;
   result.fold = fold;
@@ -167,18 +170,22 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
 
 }  // namespace
 
-TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset& dataset, int64_t steps_per_epoch) {
+TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset* dataset, int64_t steps_per_epoch) {
   TrainerParts parts;
-  parts.model = models::create_model(model_section(config, dataset));
+  with_config_location(config, "model", [&] { parts.model = models::create_model(model_section(config, dataset)); });
   // Before the optimiser sees the parameters, so its moments take the same memory format.
   if (config.get<bool>("train.channels_last")) parts.model->use_channels_last();
   const auto& loss_section = config.at("loss");
-  parts.loss = losses::build_loss(loss_section);
+  with_config_location(config, "loss", [&] { parts.loss = losses::build_loss(loss_section); });
   parts.multiclass_target = loss_section.is_object() && loss_section.value("mode", "") == "multiclass";
-  parts.optimizer = build_optimizer(parts.model, config.at("optimizer"));
-  parts.group_names = param_group_names(parts.model, config.at("optimizer"));
-  parts.scheduler = build_scheduler(*parts.optimizer, config.at("scheduler"), steps_per_epoch,
-                                    config.get<int>("train.epochs"), config.get<std::string>("train.monitor_mode") == "max");
+  with_config_location(config, "optimizer", [&] {
+    parts.optimizer = build_optimizer(parts.model, config.at("optimizer"));
+    parts.group_names = param_group_names(parts.model, config.at("optimizer"));
+  });
+  with_config_location(config, "scheduler", [&] {
+    parts.scheduler = build_scheduler(*parts.optimizer, config.at("scheduler"), steps_per_epoch, config.get<int>("train.epochs"),
+                                      config.get<std::string>("train.monitor_mode") == "max");
+  });
   return parts;
 }
 
@@ -190,7 +197,9 @@ std::vector<int> all_folds(const config::Config& config) {
 
 std::vector<FoldResult> train_from_config(const config::Config& config, const fs::path& config_dir,
                                           const RunRequest& request) {
-  const auto dataset = data::build_dataset(config.at("data"), config_dir);
+  data::DatasetPtr dataset;
+  with_config_location(config, "data", [&] { dataset = data::build_dataset(config.at("data"), config_dir); });
+  check_training_setup(config, dataset.get());
   const auto& communicator = request.communicator;
   const bool writer = !communicator || communicator->rank() == 0;
   const auto folds_of = [&] {

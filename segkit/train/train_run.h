@@ -45,9 +45,10 @@ struct FoldResult {
 std::vector<FoldResult> train_from_config(const config::Config& config, const std::filesystem::path& config_dir,
                                           const RunRequest& request);
 
-/// Model (model.classes follows the dataset unless stated), loss, optimiser and schedule from the
-/// config; `steps_per_epoch` counts optimiser steps (it sizes step-based schedules).
-TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset& dataset, int64_t steps_per_epoch);
+/// Model (model.classes and in_channels follow `dataset` unless stated; nullptr: as the config states
+/// them), loss, optimiser and schedule from the config; `steps_per_epoch` counts optimiser steps (it
+/// sizes step-based schedules). A ConfigError names the file:line of the key it is about.
+TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset* dataset, int64_t steps_per_epoch);
 
 /// All folds of the config (0..folds.k-1), for `--folds all`.
 std::vector<int> all_folds(const config::Config& config);

@@ -114,8 +114,9 @@ torch::Tensor Trainer::batch_loss(const models::ModelOutput& output, const torch
 TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume) {
   Impl impl;
   impl.device = torch::Device(nn::resolve_device(options_.device));
-  impl.precision = nn::parse_precision(options_.precision, "train.precision");
+  impl.precision = nn::resolve_precision(nn::parse_precision(options_.precision, "train.precision"), impl.device);
   nn::check_precision(impl.precision, impl.device, "train.precision");
+  if (options_.precision == "auto") log::info("train.precision auto: {} on this machine", nn::precision_name(impl.precision));
   nn::configure_device(impl.device, options_.cudnn_benchmark);
   impl.scaler = GradScaler(impl.precision == nn::Precision::kFloat16);
   auto& model = *parts_.model;

@@ -51,6 +51,12 @@ std::pair<std::vector<double>, std::vector<double>> Normalize::statistics(int ch
 void Normalize::check(const data::Sample& sample) const {
   Transform::check(sample);
   statistics(sample.image.channels());
+  // albumentations would silently scale a 16-bit image by 1/255 into values up to 257.
+  if (sample.image.depth() == CV_16U && options_.max_pixel_value < 256.0) {
+    throw DataError("Normalize: " + sample.id + " is a 16-bit image but max_pixel_value is " +
+                    std::to_string(options_.max_pixel_value) +
+                    "; set max_pixel_value to the data's full scale (65535, or e.g. 4095 for 12-bit sensors)");
+  }
 }
 
 void Normalize::apply(data::Sample& sample, Rng&) const {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "segkit/core/atomic_file.h"
+#include "segkit/nn/machine.h"
 #include "tests/support/test_support.h"
 
 namespace segkit {
@@ -75,11 +76,26 @@ TEST(Cli, SyntheticSteelRunsTrainTunePredictSubmitEvaluate) {
   auto evaluated = run_segkit("evaluate '" + config.string() + "' --pred '" + pred + "'");
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
   EXPECT_NE(evaluated.out.find("dice_pos"), std::string::npos) << evaluated.out;
-  // The bfloat16 fast path; fp16 is refused on the CPU with the reason, before any output is written.
-  auto bf16 = run_segkit("--threads 1 predict --run '" + run + "' --input '" + config.string() + "' --out '" +
-                         (dir / "pred_bf16").string() + "' --precision bf16");
-  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
-  EXPECT_NE(bf16.out.find("predicted 16 images"), std::string::npos) << bf16.out;
+  // Precision follows the hardware: bf16 runs where the CPU computes it natively and is refused, with
+  // the missing feature, before any output where it does not (emulated by holding oneDNN to AVX2);
+  // auto then runs fp32. fp16 is refused on the CPU with the reason.
+  const auto predict_with = [&](const std::string& precision, const std::string& out, const std::string& env) {
+    return run_segkit("--threads 1 predict --run '" + run + "' --input '" + config.string() + "' --out '" +
+                          (dir / out).string() + "' --precision " + precision,
+                      env);
+  };
+  if (nn::native_cpu_bf16()) {
+    auto bf16 = predict_with("bf16", "pred_bf16", "");
+    ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
+    EXPECT_NE(bf16.out.find("predicted 16 images"), std::string::npos) << bf16.out;
+  }
+  auto refused = predict_with("bf16", "pred_bf16_avx2", "ONEDNN_MAX_CPU_ISA=AVX2");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("avx512_bf16"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "pred_bf16_avx2/index.json"));
+  auto automatic = predict_with("auto", "pred_auto_avx2", "ONEDNN_MAX_CPU_ISA=AVX2");
+  ASSERT_EQ(automatic.exit_code, 0) << automatic.err;
+  EXPECT_NE((automatic.out + automatic.err).find("precision auto: fp32"), std::string::npos) << automatic.err;
   auto fp16 = run_segkit("predict --run '" + run + "' --input '" + config.string() + "' --out '" +
                          (dir / "pred_fp16").string() + "' --precision fp16 --device cpu");
   EXPECT_NE(fp16.exit_code, 0);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 
 #include <regex>
@@ -37,6 +39,42 @@ TEST(Cli, VersionReportsLibrariesDeviceAndThreads) {
   EXPECT_TRUE(contains(result.out, "OpenCV 4."));
   EXPECT_TRUE(contains(result.out, "device: "));
   EXPECT_TRUE(contains(result.out, "threads: 2"));
+}
+
+TEST(Cli, DoctorReportsTheMachineAndFollowsTheIsaLimit) {
+  auto text = run_segkit("--threads 2 doctor");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* field : {"cpu:", "isa flags:", "oneDNN:", "ATen kernels:", "threads:", "BLAS:", "allocator:", "CUDA:",
+                            "bfloat16:", "precision auto:"}) {
+    EXPECT_TRUE(contains(text.out, field)) << field << " missing from\n" << text.out;
+  }
+  EXPECT_TRUE(std::regex_search(text.out, std::regex(R"(threads:\s+2\n)"))) << text.out;
+  // Held to AVX2 (as on an AVX2-only CPU), oneDNN says so, bf16 is not native and auto runs fp32.
+  auto avx2 = run_segkit("doctor --json", "ONEDNN_MAX_CPU_ISA=AVX2");
+  ASSERT_EQ(avx2.exit_code, 0) << avx2.err;
+  const auto report = nlohmann::json::parse(avx2.out);
+  if (report.at("onednn_isa") != "unknown") EXPECT_EQ(report.at("onednn_isa"), "avx2") << avx2.out;
+  EXPECT_EQ(report.at("native_bf16"), false) << avx2.out;
+  EXPECT_EQ(report.at("auto_precision_cpu"), "fp32") << avx2.out;
+  EXPECT_TRUE(contains(report.at("allocator").get<std::string>(), "tcmalloc")) << avx2.out;
+}
+
+TEST(Cli, ConfigCheckAndShowCatchModelErrorsBeforeTraining) {
+  test::TempDir dir;
+  test::write_text(dir / "typo.yaml", "seed: 1\nmodel: {arch: unet, encoder_nmae: resnet34}\n");
+  for (const char* command : {"check", "show"}) {
+    auto result = run_segkit(std::string("config ") + command + " '" + (dir / "typo.yaml").string() + "'");
+    EXPECT_EQ(result.exit_code, 1) << command;
+    EXPECT_TRUE(contains(result.err, "typo.yaml:2:")) << result.err;
+    EXPECT_TRUE(contains(result.err, "encoder_name")) << result.err;
+    EXPECT_TRUE(result.out.empty()) << result.out;
+  }
+  test::write_text(dir / "ok.yaml", "model: {arch: fpn, encoder_name: resnet18}\n");
+  auto ok = run_segkit("config check '" + (dir / "ok.yaml").string() + "'");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(contains(ok.out, "OK")) << ok.out;
+  auto schema_only = run_segkit("config show --schema-only '" + (dir / "typo.yaml").string() + "'");
+  EXPECT_EQ(schema_only.exit_code, 0) << schema_only.err;
 }
 
 TEST(Cli, ConfigShowPrintsResolvedConfigWithOverrides) {

@@ -8,6 +8,7 @@
 #include "segkit/io/csv.h"
 #include "segkit/io/image_io.h"
 #include "tests/support/dicom_writer.h"
+#include "tests/support/gif_writer.h"
 #include "tests/support/test_support.h"
 
 namespace segkit::data {
@@ -202,6 +203,32 @@ TEST(MaskFolderDataset, SuffixLayoutIndexMasksAndErrors) {
   test::write_text(dir / "b_mask.png", "not a png");
   MaskFolderDataset corrupt(options);
   EXPECT_THROW(corrupt.get(1), DataError);
+}
+
+// DRIVE ships its vessel masks as GIF beside TIFF images; other sets store class indices in 16 bits.
+TEST(MaskFolderDataset, GifMasksAndSixteenBitIndexMasks) {
+  test::TempDir dir;
+  cv::Mat image(6, 8, CV_8UC3, cv::Scalar(10, 20, 30));
+  for (const char* sub : {"images", "masks", "wide"}) std::filesystem::create_directories(dir / sub);
+  io::write_image(dir / "images/21_training.tif", image);
+  cv::Mat vessels = cv::Mat::zeros(6, 8, CV_8U);
+  vessels(cv::Rect(1, 1, 3, 2)) = 1;
+  test::write_gif(dir / "masks/21_training.gif", {vessels}, {{0, 0, 0}, {255, 255, 255}});
+  MaskFolderDataset drive({dir / "images", dir / "masks", "", {"vessel"}});
+  ASSERT_EQ(drive.size(), 1u);
+  EXPECT_EQ(cv::countNonZero(drive.get(0).mask), 6);
+
+  cv::Mat index = cv::Mat::zeros(6, 8, CV_16U);
+  index(cv::Rect(0, 0, 2, 2)) = 300;
+  index(cv::Rect(4, 4, 3, 2)) = 2;
+  io::write_image(dir / "wide/a.png", image);
+  ASSERT_TRUE(cv::imwrite((dir / "wide/a_mask.png").string(), index));
+  MaskFolderOptions options{dir / "wide", "", "_mask", {"road", "car"}, "index"};
+  options.class_values = {300, 2};
+  std::vector<cv::Mat> planes;
+  cv::split(MaskFolderDataset(options).get(0).mask, planes);
+  EXPECT_EQ(cv::countNonZero(planes[0]), 4);
+  EXPECT_EQ(cv::countNonZero(planes[1]), 6);
 }
 
 TEST(LabelMeDataset, VocPersonPolygonsFillTheirArea) {

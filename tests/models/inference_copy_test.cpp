@@ -12,6 +12,7 @@
 #include "segkit/models/model_registry.h"
 #include "segkit/models/parity.h"
 #include "segkit/nn/batchnorm.h"
+#include "tests/support/native_bf16.h"
 
 namespace segkit::models {
 namespace {
@@ -69,6 +70,7 @@ TEST_P(InferenceCopy, BFloat16StaysCloseToFloat32) {
     EXPECT_THROW(inference_copy(*model, {true, true, nn::Precision::kBFloat16}), ConfigError);
     return;
   }
+  SEGKIT_REQUIRE_NATIVE_BF16();
   const torch::Tensor output = inference_copy(*model, {true, true, nn::Precision::kBFloat16})->predict(x);
   ASSERT_EQ(output.scalar_type(), torch::kFloat);
   const double spread = expected.std().item<double>();

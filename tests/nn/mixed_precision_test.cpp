@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "segkit/core/error.h"
+#include "segkit/nn/machine.h"
+#include "tests/support/native_bf16.h"
 
 namespace segkit::nn {
 namespace {
 
-TEST(MixedPrecision, ParsesTheThreeNamesAndNamesTheKeyOtherwise) {
-  for (const auto precision : {Precision::kFloat32, Precision::kBFloat16, Precision::kFloat16}) {
+TEST(MixedPrecision, ParsesTheFourNamesAndNamesTheKeyOtherwise) {
+  for (const auto precision : {Precision::kFloat32, Precision::kBFloat16, Precision::kFloat16, Precision::kAuto}) {
     EXPECT_EQ(parse_precision(precision_name(precision), "k"), precision);
   }
   try {
@@ -22,10 +24,36 @@ TEST(MixedPrecision, ParsesTheThreeNamesAndNamesTheKeyOtherwise) {
 
 TEST(MixedPrecision, Float16NeedsCuda) {
   EXPECT_THROW(check_precision(Precision::kFloat16, torch::Device(torch::kCPU), "train.precision"), ConfigError);
-  EXPECT_NO_THROW(check_precision(Precision::kBFloat16, torch::Device(torch::kCPU), "train.precision"));
+}
+
+TEST(MixedPrecision, Bfloat16OnTheCpuNeedsNativeSupportOtherwiseTheMessageSaysWhatIsMissing) {
+  const torch::Device cpu(torch::kCPU);
+  if (native_cpu_bf16()) {
+    EXPECT_NO_THROW(check_precision(Precision::kBFloat16, cpu, "train.precision"));
+    return;
+  }
+  try {
+    check_precision(Precision::kBFloat16, cpu, "train.precision");
+    FAIL() << "bf16 accepted without native support";
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("train.precision"), std::string::npos) << message;
+    EXPECT_NE(message.find("avx512_bf16"), std::string::npos) << message;
+    EXPECT_NE(message.find("Use fp32, or auto"), std::string::npos) << message;
+  }
+}
+
+TEST(MixedPrecision, AutoPicksWhatTheDeviceComputesNatively) {
+  EXPECT_EQ(resolve_precision(Precision::kAuto, torch::Device(torch::kCPU)),
+            native_cpu_bf16() ? Precision::kBFloat16 : Precision::kFloat32);
+  EXPECT_EQ(resolve_precision(Precision::kAuto, torch::Device(torch::kCUDA, 0)), Precision::kFloat16);
+  EXPECT_EQ(resolve_precision(Precision::kFloat32, torch::Device(torch::kCPU)), Precision::kFloat32);
+  EXPECT_NO_THROW(check_precision(resolve_precision(Precision::kAuto, torch::Device(torch::kCPU)),
+                                  torch::Device(torch::kCPU), "train.precision"));
 }
 
 TEST(MixedPrecision, AutocastRunsConvolutionsInBfloat16ReductionsInFloat32AndRestoresTheState) {
+  SEGKIT_REQUIRE_NATIVE_BF16();
   torch::manual_seed(0);
   torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 8, 3));
   const auto x = torch::randn({2, 3, 16, 16});
@@ -50,6 +78,7 @@ TEST(MixedPrecision, AutocastRunsConvolutionsInBfloat16ReductionsInFloat32AndRes
 }
 
 TEST(MixedPrecision, GradientsFlowThroughAnAutocastForwardIntoFloat32Weights) {
+  SEGKIT_REQUIRE_NATIVE_BF16();
   torch::manual_seed(0);
   torch::nn::Conv2d conv(torch::nn::Conv2dOptions(3, 4, 3));
   const auto x = torch::randn({2, 3, 8, 8});

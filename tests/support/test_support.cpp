@@ -46,11 +46,11 @@ std::optional<std::filesystem::path> shared_dir() {
 
 std::filesystem::path source_dir() { return SEGKIT_SOURCE_DIR; }
 
-CommandResult run_segkit(const std::string& arguments) {
+CommandResult run_segkit(const std::string& arguments, const std::string& environment) {
   TempDir scratch;
   const auto out_path = scratch / "stdout";
   const auto err_path = scratch / "stderr";
-  const std::string command = std::string("'") + SEGKIT_CLI_PATH + "' " + arguments + " >'" +
+  const std::string command = environment + (environment.empty() ? "" : " ") + "'" + SEGKIT_CLI_PATH + "' " + arguments + " >'" +
                               out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
   int status = std::system(command.c_str());
   CommandResult result;

@@ -36,8 +36,9 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-/// Runs the built `segkit` binary with a shell-quoted argument string.
-CommandResult run_segkit(const std::string& arguments);
+/// Runs the built `segkit` binary with a shell-quoted argument string; `environment` is prepended as
+/// shell assignments ("ONEDNN_MAX_CPU_ISA=AVX2").
+CommandResult run_segkit(const std::string& arguments, const std::string& environment = "");
 
 /// `segkit synth --kind steel` (`count` images of `size`, "HxW") into `data_dir`, and the run config
 /// `data_dir/run.yaml` the CLI tests train: the synthetic data, a small Unet-ResNet18 (depth 3,

@@ -14,6 +14,7 @@
 #include "segkit/train/train_run.h"
 #include "segkit/train/trainer.h"
 #include "segkit/transforms/transform_registry.h"
+#include "tests/support/native_bf16.h"
 #include "tests/support/test_support.h"
 
 namespace segkit::train {
@@ -97,6 +98,7 @@ TEST(Trainer, LearnsSyntheticSteelDefects) {
 
 // CPU autocast: convolutions in bfloat16, weights, optimiser state and losses in float32.
 TEST(Trainer, LearnsInBfloat16Autocast) {
+  SEGKIT_REQUIRE_NATIVE_BF16();
   SteelRun run;
   RunRequest request;
   request.run_dir = run.dir / "run";
@@ -133,7 +135,7 @@ void expect_resume_after_a_kill_is_exact(const std::string& precision) {
     torch::manual_seed(7);
     auto loader = make_loader(true);
     auto val = make_loader(false);
-    Trainer trainer(build_trainer_parts(config, *dataset, 3), read_train_options(config), dir, dataset->class_names());
+    Trainer trainer(build_trainer_parts(config, dataset.get(), 3), read_train_options(config), dir, dataset->class_names());
     if (throw_at_step > 0) {
       trainer.set_step_hook([&](const TrainState& state) {
         if (state.global_step == throw_at_step) throw std::runtime_error("killed");
@@ -152,7 +154,10 @@ void expect_resume_after_a_kill_is_exact(const std::string& precision) {
 
 TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) { expect_resume_after_a_kill_is_exact("fp32"); }
 
-TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeightsInBfloat16Autocast) { expect_resume_after_a_kill_is_exact("bf16"); }
+TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeightsInBfloat16Autocast) {
+  SEGKIT_REQUIRE_NATIVE_BF16();
+  expect_resume_after_a_kill_is_exact("bf16");
+}
 
 TEST(Trainer, AccumulatingTwoBatchesEqualsOneBatchTwiceAsLarge) {
   SteelRun run("", 8);
@@ -165,7 +170,7 @@ TEST(Trainer, AccumulatingTwoBatchesEqualsOneBatchTwiceAsLarge) {
     // none), a mean loss over 4 images equals the mean of two 2-image halves.
     const auto dataset = data::build_dataset(config.at("data"), run.dir / "steel");
     torch::manual_seed(5);
-    auto parts = build_trainer_parts(config, *dataset, 1);
+    auto parts = build_trainer_parts(config, dataset.get(), 1);
     const auto initial = flat_weights(*parts.model).clone();
     loader::LoaderOptions options;
     options.batch_size = batch_size;

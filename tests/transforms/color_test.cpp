@@ -51,6 +51,17 @@ TEST(Normalize, GreyImagesUseTheFirstValueAndUInt16NeedsMaxPixelValue) {
   o.max_pixel_value = 4095;  // 12-bit sensor data
   Normalize{o}(raw, rng);
   EXPECT_NEAR(raw.image.at<float>(0, 0), 2.0, 1e-5);
+
+  // The 8-bit default on a 16-bit image would give values up to 257: refused, naming the image.
+  data::Sample sixteen = constant_sample(CV_16UC3, 40000);
+  sixteen.id = "scan_07.png";
+  try {
+    Normalize()(sixteen, rng);
+    FAIL() << "a 16-bit image normalised by 255";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("scan_07.png"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("max_pixel_value"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Normalize, MismatchedChannelsAreAShapeError) {

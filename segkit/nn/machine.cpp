@@ -1,0 +1,155 @@
+#include "segkit/nn/machine.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <dlfcn.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <map>
+#include <optional>
+
+namespace segkit::nn {
+namespace {
+
+// oneDNN's C API, looked up in the process rather than through its headers: Debian ships
+// libdnnl.so.2 (loaded by libtorch_cpu) without libdnnl-dev, and a CUDA LibTorch may link oneDNN
+// statically with hidden symbols, in which case the CPU flags alone decide.
+struct OneDnnVersion {
+  int major, minor, patch;
+  const char* hash;
+  unsigned cpu_runtime, gpu_runtime;
+};
+
+// dnnl_cpu_isa_t is a bit set: each ISA includes the bits of those below it.
+constexpr unsigned kIsaAvx512CoreBf16 = 0xe7;
+
+std::optional<unsigned> onednn_effective_isa() {
+  using Fn = int (*)();
+  static const auto fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "dnnl_get_effective_cpu_isa"));
+  if (fn == nullptr) return std::nullopt;
+  return static_cast<unsigned>(fn());
+}
+
+const OneDnnVersion* onednn_version() {
+  using Fn = const OneDnnVersion* (*)();
+  static const auto fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "dnnl_version"));
+  return fn == nullptr ? nullptr : fn();
+}
+
+std::string onednn_isa_name(unsigned isa, int major) {
+  // Values 0xf and 0x1f changed meaning in oneDNN 3 (Xeon Phi ISAs removed, AVX2-VNNI added).
+  static const std::map<unsigned, std::string> kCommon{
+      {0x0, "all"}, {0x1, "sse41"}, {0x3, "avx"}, {0x7, "avx2"}, {0x27, "avx512_core"},
+      {0x67, "avx512_core_vnni"}, {0xe7, "avx512_core_bf16"}};
+  static const std::map<unsigned, std::string> kV2{
+      {0xf, "avx512_mic"}, {0x1f, "avx512_mic_4ops"}, {0x3e7, "avx512_core_amx"}, {0x407, "avx2_vnni"}};
+  static const std::map<unsigned, std::string> kV3{
+      {0xf, "avx2_vnni"}, {0x1f, "avx2_vnni_2"}, {0x1ef, "avx512_core_fp16"}, {0xfef, "avx512_core_amx"},
+      {0x1fef, "avx512_core_amx_fp16"}};
+  if (auto it = kCommon.find(isa); it != kCommon.end()) return it->second;
+  const auto& specific = major >= 3 ? kV3 : kV2;
+  if (auto it = specific.find(isa); it != specific.end()) return it->second;
+  return fmt::format("0x{:x}", isa);
+}
+
+// at::show_config() names the vector kernels ATen dispatches to ("CPU capability usage: AVX2"),
+// after ATEN_CPU_CAPABILITY and what the build compiled (Debian's 1.13 tops out at AVX2).
+std::string aten_capability_name() {
+  static const std::string kPrefix = "CPU capability usage: ";
+  const std::string config = at::show_config();
+  const auto at = config.find(kPrefix);
+  if (at == std::string::npos) return "unknown";
+  const auto start = at + kPrefix.size();
+  return config.substr(start, config.find('\n', start) - start);
+}
+
+const CpuInfo& cpu() {
+  static const CpuInfo info = read_cpu_info();
+  return info;
+}
+
+std::string cpu_bf16_feature() {
+  if (cpu().has("amx_bf16")) return "amx_bf16";
+  if (cpu().has("avx512_bf16")) return "avx512_bf16";
+  return "";
+}
+
+}  // namespace
+
+bool native_cpu_bf16() {
+  if (cpu_bf16_feature().empty()) return false;
+  const auto isa = onednn_effective_isa();
+  return !isa || (*isa & kIsaAvx512CoreBf16) == kIsaAvx512CoreBf16;
+}
+
+std::string cpu_bf16_shortfall() {
+  const std::string feature = cpu_bf16_feature();
+  if (feature.empty()) return fmt::format("this CPU ({}) has neither avx512_bf16 nor amx_bf16", cpu().model);
+  if (!native_cpu_bf16()) {
+    const auto* version = onednn_version();
+    return fmt::format("this CPU has {} but oneDNN is limited to {} (ONEDNN_MAX_CPU_ISA)", feature,
+                       onednn_isa_name(*onednn_effective_isa(), version ? version->major : 2));
+  }
+  return fmt::format("through {}", feature);
+}
+
+MachineReport machine_report() {
+  MachineReport report;
+  report.cpu = cpu();
+  if (const auto* version = onednn_version()) {
+    report.onednn_version = fmt::format("{}.{}.{}", version->major, version->minor, version->patch);
+    if (const auto isa = onednn_effective_isa()) report.onednn_isa = onednn_isa_name(*isa, version->major);
+  }
+  report.aten_capability = aten_capability_name();
+  report.threads = at::get_num_threads();
+  report.blas = blas_in_use();
+  report.allocator = allocator_in_use();
+  report.torch_version = TORCH_VERSION;
+  report.cuda_devices = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  report.native_bf16 = native_cpu_bf16();
+  report.bf16_note = cpu_bf16_shortfall();
+  report.auto_precision_cpu = report.native_bf16 ? "bf16" : "fp32";
+  report.auto_precision_cuda = report.cuda_devices > 0 ? "fp16" : "";
+  return report;
+}
+
+nlohmann::json to_json(const MachineReport& report) {
+  return {{"cpu", report.cpu.model},
+          {"logical_cores", report.cpu.logical_cores},
+          {"isa_flags", report.cpu.isa_flags()},
+          {"onednn", report.onednn_version},
+          {"onednn_isa", report.onednn_isa},
+          {"aten_cpu_capability", report.aten_capability},
+          {"threads", report.threads},
+          {"blas", report.blas},
+          {"allocator", report.allocator},
+          {"libtorch", report.torch_version},
+          {"cuda_devices", report.cuda_devices},
+          {"native_bf16", report.native_bf16},
+          {"bf16", report.bf16_note},
+          {"auto_precision_cpu", report.auto_precision_cpu},
+          {"auto_precision_cuda", report.auto_precision_cuda}};
+}
+
+std::string to_text(const MachineReport& report) {
+  std::string text;
+  const auto line = [&](const char* name, const std::string& value) { text += fmt::format("{:<20}{}\n", name, value); };
+  line("cpu:", fmt::format("{} ({} logical cores)", report.cpu.model, report.cpu.logical_cores));
+  line("isa flags:", fmt::format("{}", fmt::join(report.cpu.isa_flags(), " ")));
+  line("oneDNN:", fmt::format("{}, dispatching to {}", report.onednn_version, report.onednn_isa));
+  line("ATen kernels:", report.aten_capability);
+  line("LibTorch:", report.torch_version);
+  line("threads:", std::to_string(report.threads));
+  line("BLAS:", report.blas);
+  line("allocator:", report.allocator);
+  line("CUDA:", report.cuda_devices > 0 ? fmt::format("{} device(s)", report.cuda_devices) : "none");
+  line("bfloat16:", fmt::format("{}{}", report.native_bf16 ? "native, " : "not native: ", report.bf16_note));
+  line("precision auto:", fmt::format("{} on the CPU{}", report.auto_precision_cpu,
+                                      report.auto_precision_cuda.empty() ? "" : ", " + report.auto_precision_cuda + " on CUDA"));
+  return text;
+}
+
+}  // namespace segkit::nn
