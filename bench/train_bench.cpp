@@ -159,6 +159,12 @@ int run_child(int64_t height, int64_t width, Precision precision) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As `segkit train` does for bf16 on AMX CPUs (nn/machine.h), for segkit and the Python references
+  // alike: oneDNN 2.6's AMX kernels take minutes per 256x1600 bf16 step.
+  if (argc < 5 && segkit::nn::expected_onednn_isa() == 0x3e7 && std::getenv("ONEDNN_MAX_CPU_ISA") == nullptr) {
+    setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16", 1);
+    std::printf("ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 (AMX CPU, as segkit train holds bf16 training)\n");
+  }
   if (argc == 5 && std::string(argv[1]) == "--child") {
     segkit::nn::configure_threads(0);
     return run_child(std::atoll(argv[2]), std::atoll(argv[3]), segkit::nn::parse_precision(argv[4], "--child"));

@@ -71,7 +71,7 @@ Schema build_schema() {
   train.add("freeze_encoder_epochs", Schema::integer(0, "Epochs with the encoder (and its BatchNorm statistics) frozen").range(0, {}));
   train.add("unfreeze_encoder_lr", Schema::number(std::nullopt, "Encoder learning rate after unfreezing; null = the optimiser's"));
   train.add("bn_momentum", Schema::number(std::nullopt, "BatchNorm momentum for every layer; null = the model's (0.1)").range(0, 1));
-  train.add("channels_last", Schema::boolean(true, "Weights and activations in channels-last memory (a faster step with oneDNN and tensor cores)"));
+  train.add("channels_last", Schema::any("auto", "Weights and activations in channels-last memory: true, false, or auto = where it is faster (CUDA, and CPUs whose oneDNN runs AVX-512; NCHW on AVX2-only CPUs, where channels-last steps are up to 25 % slower)"));
   train.add("precision", Schema::string("fp32", "Mixed precision: convolutions in bf16 (CPUs with avx512_bf16/amx_bf16, refused on others; CUDA) or fp16 (CUDA, with loss scaling) under autocast, losses in fp32; auto = bf16 where the CPU has it natively, else fp32, fp16 on CUDA (results then depend on the machine)")
                              .choices({"fp32", "bf16", "fp16", "auto"}));
   train.add("sync_batchnorm", Schema::boolean(false, "Distributed runs: BatchNorm statistics over every rank's batch (SyncBatchNorm)"));

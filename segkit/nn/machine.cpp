@@ -8,6 +8,10 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include "segkit/core/logging.h"
+
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <optional>
 
@@ -24,6 +28,7 @@ struct OneDnnVersion {
 };
 
 // dnnl_cpu_isa_t is a bit set: each ISA includes the bits of those below it.
+constexpr unsigned kIsaAvx512Core = 0x27;
 constexpr unsigned kIsaAvx512CoreBf16 = 0xe7;
 
 std::optional<unsigned> onednn_effective_isa() {
@@ -71,6 +76,26 @@ const CpuInfo& cpu() {
   return info;
 }
 
+// oneDNN 2.x's names for ONEDNN_MAX_CPU_ISA and their dnnl_cpu_isa_t bit sets.
+std::optional<unsigned> isa_limit(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static const std::map<std::string, unsigned> kLimits{
+      {"SSE41", 0x1}, {"AVX", 0x3}, {"AVX2", 0x7}, {"AVX2_VNNI", 0x7}, {"AVX512_CORE", 0x27},
+      {"AVX512_CORE_VNNI", 0x67}, {"AVX512_CORE_BF16", 0xe7}, {"AVX512_CORE_AMX", 0x3e7}, {"ALL", ~0u}};
+  const auto it = kLimits.find(name);
+  if (it == kLimits.end()) return std::nullopt;  // oneDNN ignores names it does not know
+  return it->second;
+}
+
+std::string isa_limit_variable() {
+  for (const char* name : {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
+  }
+  return "";
+}
+
+constexpr unsigned kIsaAvx512CoreAmx = 0x3e7;
+
 std::string cpu_bf16_feature() {
   if (cpu().has("amx_bf16")) return "amx_bf16";
   if (cpu().has("avx512_bf16")) return "avx512_bf16";
@@ -79,19 +104,51 @@ std::string cpu_bf16_feature() {
 
 }  // namespace
 
+unsigned expected_onednn_isa(const CpuInfo& info, const std::string& limit_name) {
+  unsigned isa = 0;
+  if (info.has("sse4_1")) isa = 0x1;
+  if (info.has("avx")) isa = 0x3;
+  if (info.has("avx2")) isa = 0x7;
+  if (info.has("avx512f") && info.has("avx512bw") && info.has("avx512vl") && info.has("avx512dq")) isa = 0x27;
+  if (isa == 0x27 && info.has("avx512_vnni")) isa = 0x67;
+  if (isa == 0x67 && info.has("avx512_bf16")) isa = kIsaAvx512CoreBf16;
+  if (isa == kIsaAvx512CoreBf16 && info.has("amx_tile") && info.has("amx_bf16")) isa = kIsaAvx512CoreAmx;
+  const auto limit = isa_limit(limit_name);
+  // The ISAs form a chain of growing bit sets: the lower of the CPU's and the limit wins.
+  if (limit && (isa & *limit) == *limit) return *limit;
+  return isa;
+}
+
+unsigned expected_onednn_isa() { return expected_onednn_isa(cpu(), isa_limit_variable()); }
+
 bool native_cpu_bf16() {
-  if (cpu_bf16_feature().empty()) return false;
-  const auto isa = onednn_effective_isa();
-  return !isa || (*isa & kIsaAvx512CoreBf16) == kIsaAvx512CoreBf16;
+  return !cpu_bf16_feature().empty() && (expected_onednn_isa() & kIsaAvx512CoreBf16) == kIsaAvx512CoreBf16;
+}
+
+bool onednn_uses_avx512() { return (expected_onednn_isa() & kIsaAvx512Core) == kIsaAvx512Core; }
+
+bool hold_onednn_below_amx_for_training() {
+  static bool held = false;
+  if (held) return true;
+  const auto* version = onednn_version();
+  const bool amx = (expected_onednn_isa() & kIsaAvx512CoreAmx) == kIsaAvx512CoreAmx;
+  if (!amx || !isa_limit_variable().empty() || version == nullptr || version->major >= 3) return false;
+  using Fn = int (*)(unsigned);
+  static const auto set_max_isa = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "dnnl_set_max_cpu_isa"));
+  // A non-zero status: oneDNN already created a primitive and fixed its ISA for this process.
+  if (set_max_isa == nullptr || set_max_isa(kIsaAvx512CoreBf16) != 0) return false;
+  held = true;
+  log::info("bf16 training: oneDNN held to avx512_core_bf16 (oneDNN {}.{}'s AMX kernels take minutes per "
+            "256x1600 training step; ONEDNN_MAX_CPU_ISA overrides)", version->major, version->minor);
+  return true;
 }
 
 std::string cpu_bf16_shortfall() {
   const std::string feature = cpu_bf16_feature();
   if (feature.empty()) return fmt::format("this CPU ({}) has neither avx512_bf16 nor amx_bf16", cpu().model);
   if (!native_cpu_bf16()) {
-    const auto* version = onednn_version();
     return fmt::format("this CPU has {} but oneDNN is limited to {} (ONEDNN_MAX_CPU_ISA)", feature,
-                       onednn_isa_name(*onednn_effective_isa(), version ? version->major : 2));
+                       onednn_isa_name(expected_onednn_isa(), 2));
   }
   return fmt::format("through {}", feature);
 }
@@ -113,6 +170,7 @@ MachineReport machine_report() {
   report.bf16_note = cpu_bf16_shortfall();
   report.auto_precision_cpu = report.native_bf16 ? "bf16" : "fp32";
   report.auto_precision_cuda = report.cuda_devices > 0 ? "fp16" : "";
+  report.auto_channels_last_cpu = onednn_uses_avx512();
   return report;
 }
 
@@ -131,7 +189,8 @@ nlohmann::json to_json(const MachineReport& report) {
           {"native_bf16", report.native_bf16},
           {"bf16", report.bf16_note},
           {"auto_precision_cpu", report.auto_precision_cpu},
-          {"auto_precision_cuda", report.auto_precision_cuda}};
+          {"auto_precision_cuda", report.auto_precision_cuda},
+          {"auto_channels_last_cpu", report.auto_channels_last_cpu}};
 }
 
 std::string to_text(const MachineReport& report) {
@@ -149,6 +208,8 @@ std::string to_text(const MachineReport& report) {
   line("bfloat16:", fmt::format("{}{}", report.native_bf16 ? "native, " : "not native: ", report.bf16_note));
   line("precision auto:", fmt::format("{} on the CPU{}", report.auto_precision_cpu,
                                       report.auto_precision_cuda.empty() ? "" : ", " + report.auto_precision_cuda + " on CUDA"));
+  line("training layout:", report.auto_channels_last_cpu ? "channels-last (train.channels_last: auto)"
+                                                         : "NCHW (train.channels_last: auto; channels-last is slower here)");
   return text;
 }
 

@@ -30,6 +30,7 @@ struct MachineReport {
   std::string bf16_note;           ///< which feature provides it, or what is missing
   std::string auto_precision_cpu;  ///< what `precision: auto` runs on the CPU
   std::string auto_precision_cuda; ///< ... and on CUDA ("" without a CUDA device)
+  bool auto_channels_last_cpu = false;  ///< what `train.channels_last: auto` picks on the CPU
 };
 
 MachineReport machine_report();
@@ -37,10 +38,29 @@ nlohmann::json to_json(const MachineReport& report);
 /// One "name: value" line per field, for `segkit doctor` and bench headers.
 std::string to_text(const MachineReport& report);
 
-/// True when the CPU computes bfloat16 in hardware and oneDNN may use it: oneDNN's effective ISA
-/// includes avx512_core_bf16 (or AMX). Without it oneDNN and ATen run bfloat16 convolutions on
-/// reference kernels, measured 65x slower than float32 on an AVX2 CPU.
+/// The ISA oneDNN dispatches to, as its dnnl_cpu_isa_t bit set (0x7 avx2, 0x27 avx512_core, 0xe7
+/// avx512_core_bf16, 0x3e7 AMX), from the CPU flags and ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA)
+/// without asking oneDNN: asking fixes oneDNN's ISA for the life of the process, and bf16 training
+/// must still be able to lower it (hold_onednn_below_amx_for_training).
+unsigned expected_onednn_isa();
+/// The same rule for given flags and limit name (for tests).
+unsigned expected_onednn_isa(const CpuInfo& cpu, const std::string& limit);
+
+/// True when the CPU computes bfloat16 in hardware and oneDNN may use it: its ISA includes
+/// avx512_core_bf16 (or AMX). Without it oneDNN and ATen run bfloat16 convolutions on reference
+/// kernels, measured 65x slower than float32 on an AVX2 CPU.
 bool native_cpu_bf16();
+
+/// bf16 training on an AMX CPU: oneDNN 2.6's AMX kernels take minutes per 256x1600 training step
+/// where its AVX512-BF16 kernels take about a second, so a training process holds oneDNN to
+/// avx512_core_bf16 (unless ONEDNN_MAX_CPU_ISA is set). Works only before the process's first oneDNN
+/// primitive; returns whether oneDNN is held.
+bool hold_onednn_below_amx_for_training();
+/// True when oneDNN dispatches to AVX-512 (or better) on this CPU: there channels-last training steps
+/// are 4-9 % faster than NCHW, while with oneDNN's AVX2 kernels they are up to 25 % slower
+/// (docs/benchmarks.md, "CPU classes"). Without oneDNN's answer, the CPU flags decide.
+bool onednn_uses_avx512();
+
 /// Why native_cpu_bf16() is false ("this CPU (AMD EPYC 7B13) has neither avx512_bf16 nor amx_bf16"),
 /// or which feature makes it true.
 std::string cpu_bf16_shortfall();

@@ -19,6 +19,8 @@
 #include "segkit/models/hub_format.h"
 #include "segkit/models/model_registry.h"
 #include "segkit/nn/batchnorm.h"
+#include "segkit/nn/machine.h"
+#include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/transforms/transform_registry.h"
@@ -50,6 +52,21 @@ config::json model_section(const config::Config& config, const data::Dataset* da
     section["in_channels"] = dataset.get(0).image.channels();
   }
   return section;
+}
+
+// train.channels_last: true, false or auto (channels-last where it is the faster layout).
+bool trains_channels_last(const config::Config& config) {
+  const auto& value = config.at("train.channels_last");
+  if (value.is_boolean()) return value.get<bool>();
+  if (value != "auto") {
+    throw ConfigError(config.where("train.channels_last") + "train.channels_last must be true, false or auto, got " +
+                      value.dump());
+  }
+  const bool cuda = starts_with(nn::resolve_device(config.get<std::string>("device")), "cuda");
+  const bool chosen = cuda || nn::onednn_uses_avx512();
+  log::debug("train.channels_last auto: {} ({})", chosen ? "channels-last" : "NCHW",
+             cuda ? "CUDA" : (chosen ? "oneDNN runs AVX-512" : "oneDNN runs below AVX-512"));
+  return chosen;
 }
 
 loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size, bool training) {
@@ -174,7 +191,7 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
   TrainerParts parts;
   with_config_location(config, "model", [&] { parts.model = models::create_model(model_section(config, dataset)); });
   // Before the optimiser sees the parameters, so its moments take the same memory format.
-  if (config.get<bool>("train.channels_last")) parts.model->use_channels_last();
+  if (trains_channels_last(config)) parts.model->use_channels_last();
   const auto& loss_section = config.at("loss");
   with_config_location(config, "loss", [&] { parts.loss = losses::build_loss(loss_section); });
   parts.multiclass_target = loss_section.is_object() && loss_section.value("mode", "") == "multiclass";
@@ -200,6 +217,13 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   data::DatasetPtr dataset;
   with_config_location(config, "data", [&] { dataset = data::build_dataset(config.at("data"), config_dir); });
   check_training_setup(config, dataset.get());
+  // Before run_info.json asks oneDNN for its ISA, which fixes it for the process.
+  const TrainOptions options = read_train_options(config);
+  const torch::Device device(nn::resolve_device(options.device));
+  if (device.is_cpu() &&
+      nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device) == nn::Precision::kBFloat16) {
+    nn::hold_onednn_below_amx_for_training();
+  }
   const auto& communicator = request.communicator;
   const bool writer = !communicator || communicator->rank() == 0;
   const auto folds_of = [&] {

@@ -12,6 +12,7 @@
 #include "segkit/core/progress.h"
 #include "segkit/core/strings.h"
 #include "segkit/models/hub_format.h"
+#include "segkit/nn/machine.h"
 #include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/train/batchnorm_control.h"
@@ -117,6 +118,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
   impl.precision = nn::resolve_precision(nn::parse_precision(options_.precision, "train.precision"), impl.device);
   nn::check_precision(impl.precision, impl.device, "train.precision");
   if (options_.precision == "auto") log::info("train.precision auto: {} on this machine", nn::precision_name(impl.precision));
+  if (impl.precision == nn::Precision::kBFloat16 && impl.device.is_cpu()) nn::hold_onednn_below_amx_for_training();
   nn::configure_device(impl.device, options_.cudnn_benchmark);
   impl.scaler = GradScaler(impl.precision == nn::Precision::kFloat16);
   auto& model = *parts_.model;

@@ -94,6 +94,13 @@ TEST_F(ConfigCheck, LossOptimizerAndSchedulerArgumentsAreChecked) {
   EXPECT_TRUE(mentions(scheduler, "check.yaml:6:")) << scheduler;
 }
 
+TEST_F(ConfigCheck, ChannelsLastIsAChoiceOfTrueFalseOrAuto) {
+  EXPECT_EQ(check({{"train", "train: {epochs: 2, batch_size: 2, channels_last: false}"}}), "");
+  const auto error = check({{"train", "train: {epochs: 2, batch_size: 2, channels_last: maybe}"}});
+  EXPECT_TRUE(mentions(error, "check.yaml:7:")) << error;
+  EXPECT_TRUE(mentions(error, "true, false or auto")) << error;
+}
+
 TEST_F(ConfigCheck, MissingDataFilesAreNamed) {
   const auto error = check({{"include", "data: {format: mask_folder, image_dir: no_such_dir, mask_suffix: _mask}"}});
   EXPECT_TRUE(mentions(error, "no_such_dir")) << error;

@@ -10,6 +10,7 @@
 #include "segkit/core/error.h"
 #include "segkit/data/dataset_factory.h"
 #include "segkit/data/synth.h"
+#include "segkit/nn/machine.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/train/train_run.h"
 #include "segkit/train/trainer.h"
@@ -150,6 +151,21 @@ void expect_resume_after_a_kill_is_exact(const std::string& precision) {
   EXPECT_TRUE(torch::equal(uninterrupted, resumed)) << "max |difference| "
                                                    << (uninterrupted - resumed).abs().max().item<double>();
   EXPECT_EQ(read_file(run.dir / "a/log.jsonl").size() > 0, true);
+}
+
+// train.channels_last: auto trains channels-last where oneDNN runs AVX-512 and NCHW below it (AVX2:
+// channels-last steps up to 25 % slower); true and false are taken as written.
+TEST(Trainer, ChannelsLastAutoFollowsTheInstructionSet) {
+  SteelRun run;
+  const auto is_channels_last = [&](const std::string& setting) {
+    const auto config = run.config({"train.channels_last=" + setting});
+    const auto parts = build_trainer_parts(config, nullptr, 1);
+    const auto weight = parts.model->named_parameters()["encoder.conv1.weight"];
+    return weight.is_contiguous(torch::MemoryFormat::ChannelsLast) && !weight.is_contiguous();
+  };
+  EXPECT_EQ(is_channels_last("auto"), nn::onednn_uses_avx512());
+  EXPECT_TRUE(is_channels_last("true"));
+  EXPECT_FALSE(is_channels_last("false"));
 }
 
 TEST(Trainer, ResumeAfterAKillGivesBitIdenticalWeights) { expect_resume_after_a_kill_is_exact("fp32"); }
