@@ -28,7 +28,8 @@ struct MachineReport {
   int cuda_devices = 0;
   bool native_bf16 = false;        ///< bfloat16 convolutions in hardware on this CPU, as oneDNN runs it
   std::string bf16_note;           ///< which feature provides it, or what is missing
-  std::string auto_precision_cpu;  ///< what `precision: auto` runs on the CPU
+  std::string auto_precision_cpu;  ///< what `precision: auto` runs on the CPU for inference
+  std::string auto_training_precision_cpu;  ///< ... and for training
   std::string auto_precision_cuda; ///< ... and on CUDA ("" without a CUDA device)
   bool auto_channels_last_cpu = false;  ///< what `train.channels_last: auto` picks on the CPU
 };
@@ -50,6 +51,12 @@ unsigned expected_onednn_isa(const CpuInfo& cpu, const std::string& limit);
 /// avx512_core_bf16 (or AMX). Without it oneDNN and ATen run bfloat16 convolutions on reference
 /// kernels, measured 65x slower than float32 on an AVX2 CPU.
 bool native_cpu_bf16();
+
+/// Whether bf16 autocast training is faster than fp32 here: native bf16 and not an AMX CPU under
+/// oneDNN 2.x. There, measured on a Sapphire Rapids VM, AMX takes minutes per 256x1600 step and the
+/// AVX512-BF16 kernels run at 0.75x of fp32; on AVX512-BF16 CPUs without AMX (Zen 4) a step is 1.6-2x
+/// faster (docs/benchmarks.md). Decides `train.precision: auto`.
+bool bf16_training_pays_off();
 
 /// bf16 training on an AMX CPU: oneDNN 2.6's AMX kernels take minutes per 256x1600 training step
 /// where its AVX512-BF16 kernels take about a second, so a training process holds oneDNN to

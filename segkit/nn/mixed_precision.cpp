@@ -18,10 +18,11 @@ Precision parse_precision(const std::string& name, const std::string& key) {
   throw ConfigError(key + ": unknown precision '" + name + "'; valid: fp32, bf16, fp16, auto");
 }
 
-Precision resolve_precision(Precision precision, const torch::Device& device) {
+Precision resolve_precision(Precision precision, const torch::Device& device, Use use) {
   if (precision != Precision::kAuto) return precision;
   if (device.is_cuda()) return Precision::kFloat16;
-  return native_cpu_bf16() ? Precision::kBFloat16 : Precision::kFloat32;
+  const bool bf16 = use == Use::kTraining ? bf16_training_pays_off() : native_cpu_bf16();
+  return bf16 ? Precision::kBFloat16 : Precision::kFloat32;
 }
 
 std::string precision_name(Precision precision) {

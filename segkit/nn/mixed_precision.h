@@ -22,10 +22,14 @@ enum class Precision { kFloat32, kBFloat16, kFloat16, kAuto };
 
 /// "fp32", "bf16", "fp16" or "auto"; anything else is a ConfigError naming `key`.
 Precision parse_precision(const std::string& name, const std::string& key);
-/// kAuto on the CPU: bf16 where the CPU computes it natively (nn/machine.h), else fp32; on CUDA: fp16,
-/// which every CUDA GPU with tensor cores runs (bf16 needs Ampere or newer). Others are returned as
-/// they are. Results then depend on the machine: reproducible runs name a precision.
-Precision resolve_precision(Precision precision, const torch::Device& device);
+enum class Use { kInference, kTraining };
+
+/// kAuto on the CPU: bf16 where the CPU computes it natively (nn/machine.h) and, for training, where
+/// bf16 training is measured faster than fp32 (bf16_training_pays_off: not on AMX CPUs with oneDNN
+/// 2.x), else fp32; on CUDA: fp16, which every CUDA GPU with tensor cores runs (bf16 needs Ampere or
+/// newer). Others are returned as they are. Results then depend on the machine: reproducible runs
+/// name a precision.
+Precision resolve_precision(Precision precision, const torch::Device& device, Use use = Use::kInference);
 std::string precision_name(Precision precision);
 torch::ScalarType scalar_type(Precision precision);
 

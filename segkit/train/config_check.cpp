@@ -66,7 +66,7 @@ void check_training_setup(const config::Config& config, const data::Dataset* dat
   with_config_location(config, "train", [&] {
     const TrainOptions options = read_train_options(config);
     const torch::Device device(nn::resolve_device(options.device));
-    nn::check_precision(nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device),
+    nn::check_precision(nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device, nn::Use::kTraining),
                         device, "train.precision");
   });
 }

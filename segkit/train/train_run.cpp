@@ -221,7 +221,8 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   const TrainOptions options = read_train_options(config);
   const torch::Device device(nn::resolve_device(options.device));
   if (device.is_cpu() &&
-      nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device) == nn::Precision::kBFloat16) {
+      nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device, nn::Use::kTraining) ==
+          nn::Precision::kBFloat16) {
     nn::hold_onednn_below_amx_for_training();
   }
   const auto& communicator = request.communicator;
