@@ -9,6 +9,7 @@
 #include <torch/version.h>
 
 #include "segkit/core/logging.h"
+#include "segkit/nn/mixed_precision.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -175,9 +176,11 @@ MachineReport machine_report() {
   report.cuda_devices = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
   report.native_bf16 = native_cpu_bf16();
   report.bf16_note = cpu_bf16_shortfall();
-  report.auto_precision_cpu = report.native_bf16 ? "bf16" : "fp32";
-  report.auto_training_precision_cpu = bf16_training_pays_off() ? "bf16" : "fp32";
-  report.auto_precision_cuda = report.cuda_devices > 0 ? "fp16" : "";
+  const torch::Device cpu_device(torch::kCPU);
+  report.auto_precision_cpu = precision_name(resolve_precision(Precision::kAuto, cpu_device));
+  report.auto_training_precision_cpu = precision_name(resolve_precision(Precision::kAuto, cpu_device, Use::kTraining));
+  report.auto_precision_cuda =
+      report.cuda_devices > 0 ? precision_name(resolve_precision(Precision::kAuto, torch::Device(torch::kCUDA, 0))) : "";
   report.auto_channels_last_cpu = onednn_uses_avx512();
   return report;
 }

@@ -102,6 +102,13 @@ AutocastScope::~AutocastScope() {
   set_autocast_dtype(device_type_, previous_dtype_);
 }
 
+Precision training_precision(const std::string& name, const torch::Device& device) {
+  const Precision precision = resolve_precision(parse_precision(name, "train.precision"), device, Use::kTraining);
+  check_precision(precision, device, "train.precision");
+  if (precision == Precision::kBFloat16 && device.is_cpu()) hold_onednn_below_amx_for_training();
+  return precision;
+}
+
 void configure_device(const torch::Device& device, bool cudnn_benchmark) {
   if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(cudnn_benchmark);
 }

@@ -33,6 +33,12 @@ Precision resolve_precision(Precision precision, const torch::Device& device, Us
 std::string precision_name(Precision precision);
 torch::ScalarType scalar_type(Precision precision);
 
+/// `train.precision` for training on `device`: parsed, auto resolved for training, checked (ConfigError
+/// naming the key) and, for bf16 on an AMX CPU, oneDNN held below AMX
+/// (hold_onednn_below_amx_for_training, nn/machine.h). The hold only works before the process's first
+/// convolution: `segkit train` reaches this through its up-front config check.
+Precision training_precision(const std::string& name, const torch::Device& device);
+
 /// Throws ConfigError (naming `key`) when `precision` cannot run on `device`, or only on reference
 /// kernels: LibTorch has no CPU float16 convolutions or autocast, so fp16 needs CUDA; bf16 on the CPU
 /// needs avx512_bf16 or amx_bf16 (65x slower than fp32 without them). kAuto always passes.

@@ -31,7 +31,6 @@ std::string locate_message(const config::Config& config, const std::string& sect
   if (std::regex_search(message, kLocated)) return message;
   // "augment.train[2] (Resize): ..." names a list element: its key is augment.train.2.
   static const std::regex kIndexed(R"(([A-Za-z_.]+)\[(\d+)\])");
-  std::string dotted = message;
   std::smatch match;
   std::string best = section;
   if (std::regex_search(message, match, kIndexed)) {
@@ -66,8 +65,7 @@ void check_training_setup(const config::Config& config, const data::Dataset* dat
   with_config_location(config, "train", [&] {
     const TrainOptions options = read_train_options(config);
     const torch::Device device(nn::resolve_device(options.device));
-    nn::check_precision(nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device, nn::Use::kTraining),
-                        device, "train.precision");
+    nn::training_precision(options.precision, device);
   });
 }
 

@@ -21,7 +21,9 @@ namespace segkit::train {
 void check_config(const config::Config& config, const std::filesystem::path& config_dir);
 
 /// Augmentation, model, loss, optimiser, schedule and precision for `dataset` (nullptr: the model as
-/// the config states it); train_from_config runs this before it writes anything.
+/// the config states it); train_from_config runs this before it writes anything. The precision check
+/// is nn::training_precision, so bf16 on an AMX CPU also holds oneDNN below AMX here, before the
+/// run's first convolution and before run_info.json asks oneDNN for its ISA.
 void check_training_setup(const config::Config& config, const data::Dataset* dataset);
 
 /// Runs `build` and gives a ConfigError from it the location of the key in `section` it is about:

@@ -20,7 +20,6 @@
 #include "segkit/models/model_registry.h"
 #include "segkit/nn/batchnorm.h"
 #include "segkit/nn/machine.h"
-#include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/transforms/transform_registry.h"
@@ -217,14 +216,6 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   data::DatasetPtr dataset;
   with_config_location(config, "data", [&] { dataset = data::build_dataset(config.at("data"), config_dir); });
   check_training_setup(config, dataset.get());
-  // Before run_info.json asks oneDNN for its ISA, which fixes it for the process.
-  const TrainOptions options = read_train_options(config);
-  const torch::Device device(nn::resolve_device(options.device));
-  if (device.is_cpu() &&
-      nn::resolve_precision(nn::parse_precision(options.precision, "train.precision"), device, nn::Use::kTraining) ==
-          nn::Precision::kBFloat16) {
-    nn::hold_onednn_below_amx_for_training();
-  }
   const auto& communicator = request.communicator;
   const bool writer = !communicator || communicator->rank() == 0;
   const auto folds_of = [&] {

@@ -115,10 +115,8 @@ torch::Tensor Trainer::batch_loss(const models::ModelOutput& output, const torch
 TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume) {
   Impl impl;
   impl.device = torch::Device(nn::resolve_device(options_.device));
-  impl.precision = nn::resolve_precision(nn::parse_precision(options_.precision, "train.precision"), impl.device, nn::Use::kTraining);
-  nn::check_precision(impl.precision, impl.device, "train.precision");
+  impl.precision = nn::training_precision(options_.precision, impl.device);
   if (options_.precision == "auto") log::info("train.precision auto: {} on this machine", nn::precision_name(impl.precision));
-  if (impl.precision == nn::Precision::kBFloat16 && impl.device.is_cpu()) nn::hold_onednn_below_amx_for_training();
   nn::configure_device(impl.device, options_.cudnn_benchmark);
   impl.scaler = GradScaler(impl.precision == nn::Precision::kFloat16);
   auto& model = *parts_.model;

@@ -48,7 +48,9 @@ TEST(MixedPrecision, AutoPicksWhatTheDeviceComputesNatively) {
             native_cpu_bf16() ? Precision::kBFloat16 : Precision::kFloat32);
   EXPECT_EQ(resolve_precision(Precision::kAuto, torch::Device(torch::kCPU), Use::kTraining),
             bf16_training_pays_off() ? Precision::kBFloat16 : Precision::kFloat32);
-  if (bf16_training_pays_off()) EXPECT_TRUE(native_cpu_bf16());
+  if (bf16_training_pays_off()) {
+    EXPECT_TRUE(native_cpu_bf16());
+  }
   EXPECT_EQ(resolve_precision(Precision::kAuto, torch::Device(torch::kCUDA, 0)), Precision::kFloat16);
   EXPECT_EQ(resolve_precision(Precision::kFloat32, torch::Device(torch::kCPU)), Precision::kFloat32);
   EXPECT_NO_THROW(check_precision(resolve_precision(Precision::kAuto, torch::Device(torch::kCPU)),
