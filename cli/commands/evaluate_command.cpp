@@ -1,5 +1,6 @@
 // `segkit evaluate CONFIG [key=value ...] (--pred DIR | --submission CSV --format F) [--json FILE]`:
-// scores predictions against the ground truth of the config's `data:` section.
+// scores predictions against the ground truth of the config's `data:` section (multiclass: mean IoU,
+// per-class IoU and Dice, pixel accuracy and the confusion matrix).
 
 #include <cstdio>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "segkit/core/error.h"
 #include "segkit/data/dataset_factory.h"
 #include "segkit/submit/evaluate.h"
+#include "segkit/train/train_options.h"
 
 namespace segkit::cli {
 
@@ -19,6 +21,12 @@ void print(const submit::Evaluation& e) {
   std::printf("%-16s %8s %8s %8s %10s\n", "class", "dice", "iou", "truth", "predicted");
   for (const auto& c : e.classes)
     std::printf("%-16s %8.4f %8.4f %8zu %10zu\n", c.name.c_str(), c.dice, c.iou, c.truth_images, c.predicted_images);
+  if (e.mode == TaskMode::kMulticlass) {
+    std::printf("mean IoU %.4f  mean Dice %.4f  pixel accuracy %.4f  (void pixels ignored)\n", e.mean_iou, e.dice,
+                e.pixel_accuracy);
+    std::printf("%zu images\n", e.images);
+    return;
+  }
   std::printf("dice %.4f  dice_pos %.4f  dice_neg %.4f\n", e.dice, e.dice_pos, e.dice_neg);
   std::printf("%zu images (%zu with truth, %zu without); %zu of %zu (image, class) pairs empty\n", e.images,
               e.positive_images, e.negative_images, e.empty_pairs, e.pairs);
@@ -56,7 +64,11 @@ void add_evaluate_command(CLI::App& app) {
         args->pred.empty()
             ? submit::open_submission(args->submission, submit::parse_submission_format(args->format), truth->class_names())
             : submit::open_prediction_dir(args->pred);
-    const auto result = submit::evaluate(*truth, *predictions);
+    // Multiclass when the config's model is (model.mode, or a multiclass loss) or predict said so.
+    const bool multiclass =
+        train::task_mode(config) == TaskMode::kMulticlass || predictions->mode() == TaskMode::kMulticlass;
+    const auto result =
+        submit::evaluate(*truth, *predictions, multiclass ? TaskMode::kMulticlass : TaskMode::kMultilabel);
     print(result);
     if (!args->json.empty()) write_file_atomic(args->json, submit::to_json(result).dump(2) + "\n");
   });

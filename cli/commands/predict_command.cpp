@@ -1,7 +1,8 @@
 // `segkit predict --run RUN_DIR [--run RUN_DIR ...] --input IMAGES_DIR|DATASET.yaml --out OUT_DIR
-//  [--tta NAME] [--postprocess FILE.yaml] [--save probs|masks|both] [--overlays DIR]`: trained models
-// -> per-class masks at the original resolution (docs/pipeline.md).
+//  [--tta NAME] [--postprocess FILE.yaml] [--save masks|probs|both|labels ...] [--overlays DIR]`: trained
+// models -> per-class masks (or class-index labels) at the original resolution (docs/pipeline.md).
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -16,7 +17,8 @@ namespace segkit::cli {
 void add_predict_command(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs;
-    std::string input, out, tta = "none", merge = "mean", postprocess, save = "masks", overlays, device = "auto", precision = "fp32";
+    std::string input, out, tta = "none", merge = "mean", postprocess, overlays, device = "auto", precision = "fp32";
+    std::vector<std::string> save{"masks"};
     std::vector<double> scales;
     std::string output_size;
     int tile = 0, overlap = 64, workers = 2;
@@ -34,8 +36,10 @@ void add_predict_command(CLI::App& app) {
   predict->add_option("--overlap", args->overlap, "tile overlap in pixels")->capture_default_str();
   predict->add_option("--postprocess", args->postprocess, "postprocess.yaml from `segkit tune` (default: p > 0.5)")
       ->check(CLI::ExistingFile);
-  predict->add_option("--save", args->save, "what to write: masks, probs or both")
-      ->check(CLI::IsMember({"masks", "probs", "both"}))
+  predict->add_option("--save", args->save,
+                      "what to write, one or more of: masks (a PNG per class), probs, labels (multiclass: one "
+                      "class-index PNG per image), both (masks and probs)")
+      ->check(CLI::IsMember({"masks", "probs", "both", "labels"}))
       ->capture_default_str();
   predict->add_option("--overlays", args->overlays, "also write images with the masks drawn here");
   predict->add_option("--output-size", args->output_size,
@@ -71,8 +75,12 @@ void add_predict_command(CLI::App& app) {
       request->predictor.output_size = cv::Size(width, height);
     }
     if (!args->postprocess.empty()) request->postprocess = args->postprocess;
-    request->save_masks = args->save != "probs";
-    request->save_probabilities = args->save != "masks";
+    const auto saves = [&](const char* what) {
+      return std::find(args->save.begin(), args->save.end(), what) != args->save.end();
+    };
+    request->save_masks = saves("masks") || saves("both");
+    request->save_probabilities = saves("probs") || saves("both");
+    request->save_labels = saves("labels");
     if (!args->overlays.empty()) request->overlays = args->overlays;
     const auto summary = pipeline::predict_to_directory(*request);
     std::printf("predicted %zu images into %s\n", summary.images, args->out.c_str());

@@ -24,12 +24,14 @@ Schema build_schema() {
             Schema::string(std::nullopt, "ImageNet weights for the encoder: a .safetensors path (never downloaded)"));
   model.add("in_channels", Schema::integer(3, "Input image channels").range(1, {}));
   model.add("classes", Schema::integer(1, "Output mask channels").range(1, {}));
+  model.add("mode", Schema::string("auto", "What the channels mean: binary, multilabel (independent sigmoid channels), multiclass (softmax, one class per pixel, void ignored); auto = multiclass when the loss is, else multilabel (docs/training.md)")
+                        .choices({"auto", "binary", "multilabel", "multiclass"}));
   model.open();
   root.add("model", std::move(model));
 
   // The reader's own keys depend on the format; data::build_dataset checks them (docs/data.md).
   Schema data = Schema::section("The labelled images (docs/data.md); relative paths are relative to the config file");
-  data.add("format", Schema::string(std::nullopt, "Reader").choices({"rle_csv", "mask_folder", "labelme", "image_folder", "prepared", "geotiff"}));
+  data.add("format", Schema::string(std::nullopt, "Reader").choices({"rle_csv", "mask_folder", "labelme", "image_folder", "prepared", "geotiff", "concat"}));
   data.open();
   root.add("data", std::move(data));
 

@@ -1,9 +1,11 @@
 #include "segkit/data/dataset_factory.h"
 
+#include <map>
 #include <set>
 
 #include "segkit/core/error.h"
 #include "segkit/core/strings.h"
+#include "segkit/data/concat_dataset.h"
 #include "segkit/data/geotiff_dataset.h"
 #include "segkit/data/image_folder_dataset.h"
 #include "segkit/data/labelme_dataset.h"
@@ -57,7 +59,7 @@ class Section {
 
 DatasetPtr build_dataset(const json& section, const std::filesystem::path& base_dir) {
   if (!section.is_object() || !section.contains("format")) {
-    throw ConfigError("data.format is required: rle_csv, mask_folder, labelme, image_folder, prepared or geotiff");
+    throw ConfigError("data.format is required: rle_csv, mask_folder, labelme, image_folder, prepared, geotiff or concat");
   }
   const std::string format = section["format"].is_string() ? section["format"].get<std::string>() : "";
   using Strings = std::vector<std::string>;
@@ -132,7 +134,31 @@ DatasetPtr build_dataset(const json& section, const std::filesystem::path& base_
                       "(scripts/install_deps.sh) and rebuild");
 #endif
   }
-  const Strings formats = {"rle_csv", "mask_folder", "labelme", "image_folder", "prepared", "geotiff"};
+  if (format == "concat") {
+    // Splits a dataset ships in separate folders (CamVid's train/ and val/) read as one, so one
+    // folds file can name the published split.
+    Section s(section, base_dir, {"format", "parts"});
+    const json parts = s.get<json>("parts", json::array());
+    if (!parts.is_array() || parts.size() < 2) throw ConfigError("data.parts: a list of at least two data sections");
+    std::vector<DatasetPtr> datasets;
+    std::map<std::string, size_t> part_of_id;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      try {
+        datasets.push_back(build_dataset(parts[p], base_dir));
+      } catch (const ConfigError& error) {
+        throw ConfigError("data.parts[" + std::to_string(p) + "]: " + error.what());
+      }
+      for (size_t i = 0; i < datasets.back()->size(); ++i) {
+        const auto [where, added] = part_of_id.emplace(datasets.back()->id(i), p);
+        if (!added) {
+          throw DataError("data.parts: image '" + where->first + "' is in part " + std::to_string(where->second) +
+                          " and part " + std::to_string(p) + "; ids must be unique (folds files name images by id)");
+        }
+      }
+    }
+    return std::make_shared<ConcatDataset>(std::move(datasets));
+  }
+  const Strings formats = {"rle_csv", "mask_folder", "labelme", "image_folder", "prepared", "geotiff", "concat"};
   throw ConfigError("data.format: unknown format '" + format + "'" + did_you_mean(format, formats) +
                     "; valid: " + join(formats, ", "));
 }

@@ -13,6 +13,7 @@
 #include "segkit/models/inference_copy.h"
 #include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
+#include "segkit/nn/task_outputs.h"
 #include "segkit/transforms/transform_registry.h"
 
 namespace segkit::infer {
@@ -41,10 +42,28 @@ std::vector<fs::path> model_dirs(const fs::path& path) {
   return folds;
 }
 
+// What the activation a config.json names says about the outputs; nullopt for none.
+std::optional<TaskMode> mode_of_activation(const std::string& activation, const fs::path& dir) {
+  if (activation.empty()) return std::nullopt;
+  if (activation == "sigmoid") return TaskMode::kMultilabel;
+  // softmax(log_softmax(x)) = softmax(x): the logits' softmax is the probability either way.
+  if (activation == "softmax" || activation == "softmax2d" || activation == "logsoftmax") return TaskMode::kMulticlass;
+  throw ConfigError(fmt::format("{}: activation '{}' gives no class probabilities to average or threshold; predict "
+                                "supports sigmoid, softmax, softmax2d, logsoftmax or none",
+                                (dir / "config.json").string(), activation));
+}
+
 LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
   LoadedModel loaded;
   loaded.source = dir;
-  auto model = models::from_pretrained(dir);
+  auto logits = models::from_pretrained_logits(dir);
+  if (!logits.aux_activation.empty() && logits.aux_activation != "sigmoid") {
+    throw ConfigError(fmt::format("{}: aux_params.activation '{}': the classification head's outputs are used as "
+                                  "\"class present\" probabilities (sigmoid); use sigmoid or none",
+                                  (dir / "config.json").string(), logits.aux_activation));
+  }
+  const auto activation_mode = mode_of_activation(logits.activation, dir);
+  auto model = logits.model;
   model->eval();
   // On its device before the fast copy is made: what precision can run depends on it.
   model->to(torch::Device(nn::resolve_device(options.device)));
@@ -55,7 +74,16 @@ LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
     const auto card = config::json::parse(read_file(dir / "segkit.json"));
     loaded.class_names = card.at("classes").get<std::vector<std::string>>();
     preprocess = card.at("preprocess");
+    if (card.contains("mode")) {
+      loaded.mode = parse_task_mode(card.at("mode").get<std::string>(), (dir / "segkit.json").string() + ": mode");
+    }
+    const bool exclusive = loaded.mode == TaskMode::kMulticlass;
+    if (activation_mode && card.contains("mode") && (*activation_mode == TaskMode::kMulticlass) != exclusive) {
+      throw ConfigError(fmt::format("{}: mode {} but config.json's activation is '{}'", (dir / "segkit.json").string(),
+                                    task_mode_name(loaded.mode), logits.activation));
+    }
   }
+  if (activation_mode) loaded.mode = *activation_mode;
   if (loaded.class_names.empty()) {
     for (int k = 0; k < classes; ++k) loaded.class_names.push_back(fmt::format("class{}", k));
   }
@@ -83,6 +111,11 @@ Predictor::Predictor(std::vector<LoadedModel> models, PredictorOptions options)
   if (models_.empty()) throw ConfigError("Predictor needs at least one model");
   nn::configure_device(device_, /*cudnn_benchmark=*/true);  // cuDNN tunes once per image size
   for (const auto& loaded : models_) {
+    if ((loaded.mode == TaskMode::kMulticlass) != (models_.front().mode == TaskMode::kMulticlass)) {
+      throw ConfigError(fmt::format("{} is {} but {} is {}; an ensemble averages one kind of probability",
+                                    loaded.source.string(), task_mode_name(loaded.mode),
+                                    models_.front().source.string(), task_mode_name(models_.front().mode)));
+    }
     if (loaded.class_names != models_.front().class_names) {
       throw ConfigError(fmt::format("{} predicts classes [{}] but {} predicts [{}]; ensemble models must agree",
                                     loaded.source.string(), fmt::join(loaded.class_names, ", "),
@@ -102,7 +135,7 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) 
     auto& model = *loaded.model;
     const PredictFn forward = [&](const torch::Tensor& x) {
       const auto padded = pad_to_stride(x);
-      return torch::sigmoid(model.forward(padded)).slice(2, 0, x.size(2)).slice(3, 0, x.size(3));
+      return nn::output_probabilities(model.forward(padded), loaded.mode).slice(2, 0, x.size(2)).slice(3, 0, x.size(3));
     };
     const PredictFn with_tta = [&](const torch::Tensor& x) { return predict_tta(forward, x, options_.tta); };
     const auto probabilities = options_.tiles ? predict_tiled(with_tta, input[0], *options_.tiles).unsqueeze(0)

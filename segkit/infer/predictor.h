@@ -8,7 +8,8 @@
 // For each image: the run's validation preprocessing (augment.val of RUN/config.yaml; ImageNet
 // Normalize when the model comes without a run), padding to a multiple of 32 when the size is not
 // one, TTA (tta.h) or sliding-window tiling (tiling.h), the mean over the models, then bilinear
-// resizing back to the size the image had on disk. Decoding and preprocessing run in loader worker
+// resizing back to the size the image had on disk. Probabilities are sigmoids, or softmaxes for
+// multiclass models, and everything averaged (TTA, tiles, folds) is a probability. Decoding and preprocessing run in loader worker
 // threads while the model computes. Models take the BN-folded, channels-last fast path
 // (models::inference_copy) unless asked not to.
 
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "segkit/core/task_mode.h"
 #include "segkit/data/dataset.h"
 #include "segkit/infer/tiling.h"
 #include "segkit/infer/tta.h"
@@ -42,6 +44,10 @@ struct PredictorOptions {
 /// A model ready to predict and the preprocessing it was trained with.
 struct LoadedModel {
   models::SegmentationModel model{nullptr};
+  /// How its logits become probabilities: sigmoid, or softmax for multiclass. From segkit.json's
+  /// `mode`, or from the activation an SMP config.json names (sigmoid: multilabel; softmax,
+  /// softmax2d, logsoftmax: multiclass), which is taken out of the model so it applies once.
+  TaskMode mode = TaskMode::kMultilabel;
   transforms::TransformPtr preprocess;
   std::vector<std::string> class_names;
   std::filesystem::path source;
@@ -49,7 +55,8 @@ struct LoadedModel {
 
 /// `path` is a model directory (config.json + model.safetensors), a run's fold directory (its
 /// best/), or a run directory (every fold<k>/best, i.e. the fold ensemble). Throws IoError when
-/// nothing loadable is there.
+/// nothing loadable is there, ConfigError for an activation that gives no probabilities (tanh,
+/// argmax, clamp) or one that contradicts segkit.json's mode.
 std::vector<LoadedModel> load_models(const std::filesystem::path& path, const PredictorOptions& options);
 
 struct Prediction {
@@ -61,7 +68,7 @@ struct Prediction {
 
 class Predictor {
  public:
-  /// Throws ConfigError when the models disagree on their classes or the list is empty.
+  /// Throws ConfigError when the models disagree on their classes or mode, or the list is empty.
   Predictor(std::vector<LoadedModel> models, PredictorOptions options);
 
   /// One preprocessed image (C x h x w) -> probabilities resized to `source_size`.
@@ -71,6 +78,7 @@ class Predictor {
   void predict_dataset(const data::DatasetPtr& dataset, const std::function<void(const Prediction&)>& sink) const;
 
   const std::vector<std::string>& class_names() const { return models_.front().class_names; }
+  TaskMode mode() const { return models_.front().mode; }
 
  private:
   std::vector<LoadedModel> models_;

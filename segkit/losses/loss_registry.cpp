@@ -117,10 +117,10 @@ LossPtr build_kl_div(LossArgs& args) {
   return std::make_shared<KlDivLoss>(options);
 }
 
-// Values a composite hands to its terms: the task's mode and class weights.
+// Values a composite hands to its terms: the task's mode, class weights and void label.
 json shared_values(LossArgs& args) {
   json shared = json::object();
-  for (const char* key : {"mode", "class_weights"}) {
+  for (const char* key : {"mode", "class_weights", "ignore_index"}) {
     if (auto value = args.get_json(key); !value.is_null()) shared[key] = value;
   }
   return shared;

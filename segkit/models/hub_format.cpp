@@ -39,7 +39,18 @@ void save_pretrained(SegmentationModelImpl& model, const std::filesystem::path& 
   write_file_atomic(directory / kConfigFile, config.dump(2) + "\n");
 }
 
-SegmentationModel from_pretrained(const std::filesystem::path& directory, bool strict) {
+namespace {
+
+// The activation named at `key` of `arguments`, set to null there; "" for none or identity.
+std::string take_activation(json& arguments, const char* key) {
+  const auto found = arguments.find(key);
+  if (found == arguments.end() || found->is_null()) return "";
+  const std::string name = found->is_string() ? found->get<std::string>() : found->dump();
+  *found = nullptr;
+  return name == "identity" ? "" : name;
+}
+
+SegmentationModel load_hub(const std::filesystem::path& directory, bool strict, LogitModel* logits) {
   const auto config_path = directory / kConfigFile;
   if (!std::filesystem::is_directory(directory)) {
     throw IoError("'" + directory.string() + "' is not a model directory (config.json + model.safetensors)");
@@ -59,6 +70,12 @@ SegmentationModel from_pretrained(const std::filesystem::path& directory, bool s
   }
   arguments["arch"] = config["_model_class"];
   arguments["encoder_weights"] = nullptr;
+  if (logits != nullptr) {
+    logits->activation = take_activation(arguments, "activation");
+    if (auto aux = arguments.find("aux_params"); aux != arguments.end() && aux->is_object()) {
+      logits->aux_activation = take_activation(*aux, "activation");
+    }
+  }
   SegmentationModel model;
   try {
     model = create_model(arguments);
@@ -70,6 +87,18 @@ SegmentationModel from_pretrained(const std::filesystem::path& directory, bool s
   }
   load_weights(*model, directory / kWeightsFile, strict);
   return model;
+}
+
+}  // namespace
+
+SegmentationModel from_pretrained(const std::filesystem::path& directory, bool strict) {
+  return load_hub(directory, strict, nullptr);
+}
+
+LogitModel from_pretrained_logits(const std::filesystem::path& directory) {
+  LogitModel loaded;
+  loaded.model = load_hub(directory, true, &loaded);
+  return loaded;
 }
 
 nn::LoadReport load_weights(SegmentationModelImpl& model, const std::filesystem::path& file, bool strict) {

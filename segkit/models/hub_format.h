@@ -26,6 +26,16 @@ void save_pretrained(SegmentationModelImpl& model, const std::filesystem::path& 
 /// unexpected and mis-shaped keys are listed by name in a ShapeError).
 SegmentationModel from_pretrained(const std::filesystem::path& directory, bool strict = true);
 
+/// from_pretrained for prediction: the model without the activations config.json may name
+/// (`activation` of the head, `aux_params.activation`), so it returns logits, plus what they were.
+/// The predictor applies the activation its task mode implies, once (infer/predictor.h).
+struct LogitModel {
+  SegmentationModel model;
+  std::string activation;      ///< "" when config.json names none (or identity)
+  std::string aux_activation;  ///< likewise for the classification head
+};
+LogitModel from_pretrained_logits(const std::filesystem::path& directory);
+
 /// Loads a plain safetensors state_dict (SMP's `save_file(model.state_dict(), ...)`, a DataParallel
 /// `module.` prefix, DeepLabV3's legacy `decoder.0/1/2` names) into `model`. .pth files are refused.
 nn::LoadReport load_weights(SegmentationModelImpl& model, const std::filesystem::path& file, bool strict = true);

@@ -8,4 +8,5 @@
 #include "segkit/nn/heads.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/state_dict.h"
+#include "segkit/nn/task_outputs.h"
 #include "segkit/nn/tensor_io.h"

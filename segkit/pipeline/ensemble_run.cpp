@@ -1,5 +1,7 @@
 #include "segkit/pipeline/ensemble_run.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -93,6 +95,27 @@ std::optional<std::vector<float>> members_class_probabilities(const EnsembleRequ
   return mean;
 }
 
+// Multiclass: the class of the highest mean probability, as labels and per-class masks.
+submit::PredictionImage write_argmax(const fs::path& dir, const std::string& id, const cv::Mat& probabilities,
+                                     const std::vector<std::string>& classes) {
+  cv::Mat labels(probabilities.rows, probabilities.cols, CV_8U);
+  const int k_count = probabilities.channels();
+  for (int y = 0; y < probabilities.rows; ++y) {
+    const uint8_t* row = probabilities.ptr<uint8_t>(y);
+    uint8_t* out = labels.ptr<uint8_t>(y);
+    for (int x = 0; x < probabilities.cols; ++x) {
+      const uint8_t* pixel = row + static_cast<ptrdiff_t>(x) * k_count;
+      out[x] = static_cast<uint8_t>(std::max_element(pixel, pixel + k_count) - pixel);
+    }
+  }
+  std::vector<cv::Mat> planes;
+  for (int k = 0; k < k_count; ++k) planes.push_back((labels == k) / 255);
+  cv::Mat masks;
+  cv::merge(planes, masks);
+  submit::write_prediction_labels(dir, id, labels, classes);
+  return submit::write_prediction_masks(dir, id, masks, classes);
+}
+
 }  // namespace
 
 size_t ensemble_predictions(const EnsembleRequest& request) {
@@ -118,12 +141,24 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
   for (const auto& dir : dirs) indexes.push_back(submit::read_prediction_index(dir));
   check_members(dirs, indexes);
   const auto& classes = indexes.front().classes;
+  const bool multiclass = indexes.front().mode == TaskMode::kMulticlass;
+  for (size_t i = 1; i < indexes.size(); ++i) {
+    if ((indexes[i].mode == TaskMode::kMulticlass) != multiclass) {
+      throw DataError(fmt::format("{} holds {} predictions but {} holds {}", dirs[i].string(),
+                                  task_mode_name(indexes[i].mode), dirs.front().string(),
+                                  task_mode_name(indexes.front().mode)));
+    }
+  }
+  if (multiclass && (request.method != "mean" || gated || request.postprocess)) {
+    throw ConfigError("multiclass predictions are ensembled by the mean of their softmax probabilities, then the "
+                      "argmax: method mean, without --postprocess, --empty-from or --classifier");
+  }
   postprocess::PostprocessConfig post;
   if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess);
 
   fs::create_directories(request.out_dir);
   fs::remove(request.out_dir / "index.json");
-  submit::PredictionIndex index{classes, {}};
+  submit::PredictionIndex index{classes, {}, indexes.front().mode};
   for (const auto& image : indexes.front().images) {
     const auto class_probabilities =
         request.classifier ? read_class_probabilities(*request.classifier, image.stem, classes.size())
@@ -134,6 +169,10 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
                                   request.classifier->string(), image.id));
     }
     const cv::Mat combined = combine(request, image, classes, total_weight, class_probabilities);
+    if (multiclass) {
+      index.images.push_back(write_argmax(request.out_dir, image.id, combined, classes));
+      continue;
+    }
     cv::Mat seg1;
     if (request.emptiness) seg1 = submit::read_prediction_masks(*request.emptiness, image, classes);
     std::vector<cv::Mat> planes, seg1_planes;

@@ -79,7 +79,7 @@ std::string fingerprint(const PredictRequest& request, const std::vector<std::st
       {"fast_path", p.fast_path},
       {"precision", nn::precision_name(p.precision)},
       {"postprocess", request.postprocess ? read_file(*request.postprocess) : std::string()},
-      {"save", {request.save_masks, request.save_probabilities}},
+      {"save", {request.save_masks, request.save_probabilities, request.save_labels}},
       {"overlays", request.overlays ? request.overlays->string() : std::string()}};
   return value.dump();
 }
@@ -109,6 +109,19 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   infer::Predictor predictor(std::move(models), request.predictor);
   const auto dataset = open_image_source(request.input);
   const auto& classes = predictor.class_names();
+  const bool multiclass = predictor.mode() == TaskMode::kMulticlass;
+  if (multiclass && request.postprocess) {
+    throw ConfigError(fmt::format("{}: the models are multiclass, whose masks are the argmax of the softmax; "
+                                  "post-processing rules (thresholds, sizes) do not apply",
+                                  request.postprocess->string()));
+  }
+  if (request.save_labels && !multiclass) {
+    throw ConfigError("--save labels writes one class per pixel: it needs a multiclass model (model.mode multiclass), "
+                      "and these models are " + task_mode_name(predictor.mode()));
+  }
+  if (request.save_labels && classes.size() > 255) {
+    throw ConfigError(fmt::format("--save labels writes 8-bit PNGs: at most 255 classes, the models have {}", classes.size()));
+  }
   const auto post = postprocess_for(request, classes);
 
   fs::create_directories(request.out_dir);
@@ -146,7 +159,16 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
     const size_t position = todo[next++];
     const auto bytes = probability_bytes(prediction.probabilities);
     std::vector<cv::Mat> planes;
-    for (size_t k = 0; k < classes.size(); ++k) {
+    cv::Mat labels;
+    if (multiclass) {
+      const auto argmax = prediction.probabilities.argmax(0).to(torch::kUInt8).contiguous();
+      labels = cv::Mat(prediction.size, CV_8U, argmax.data_ptr<uint8_t>()).clone();
+      for (size_t k = 0; k < classes.size(); ++k) {
+        planes.push_back((labels == static_cast<int>(k)) / 255);
+        if (cv::countNonZero(planes.back()) > 0) ++summary.images_with_class[k];
+      }
+    }
+    for (size_t k = 0; !multiclass && k < classes.size(); ++k) {
       const cv::Mat probability(prediction.size, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());
       std::optional<double> class_probability;
       if (prediction.class_probabilities.defined()) {
@@ -161,6 +183,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
                            ? submit::write_prediction_masks(request.out_dir, prediction.id, masks, classes)
                            : submit::PredictionImage{prediction.id, submit::image_stem(prediction.id),
                                                      prediction.size.height, prediction.size.width};
+    if (request.save_labels) submit::write_prediction_labels(request.out_dir, prediction.id, labels, classes);
     if (request.save_probabilities) {
       write_probabilities(request.out_dir, image.stem, prediction.id, bytes, prediction.class_probabilities);
     }
@@ -177,7 +200,7 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   writer.finish();
   bar.finish();
 
-  submit::PredictionIndex index{classes, {}};
+  submit::PredictionIndex index{classes, {}, multiclass ? TaskMode::kMulticlass : TaskMode::kMultilabel};
   for (const auto& image : written) index.images.push_back(*image);
   summary.images = index.images.size();
   submit::write_prediction_index(request.out_dir, index);

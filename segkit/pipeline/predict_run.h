@@ -3,6 +3,8 @@
 // by image over any image source, into a prediction directory (submit/prediction_dir.h):
 //
 //   OUT/index.json, OUT/masks/<stem>/<class>.png        binary masks at the original resolution
+//   OUT/labels/<stem>.png                                multiclass models with --save labels: the
+//                                                        argmax class index per pixel (8-bit)
 //   OUT/probabilities/<stem>.safetensors                 with --save probs|both: uint8 K x H x W
 //                                                        (round(p * 255)) and, for models with a
 //                                                        classification head, float32 `labels` (K)
@@ -27,9 +29,11 @@ struct PredictRequest {
   std::filesystem::path input{};              ///< an image folder, or a config whose data: section to read
   std::filesystem::path out_dir{};
   infer::PredictorOptions predictor{};
-  std::optional<std::filesystem::path> postprocess{};  ///< postprocess.yaml; absent: p > 0.5 per class
+  /// postprocess.yaml; absent: p > 0.5 per class. Multiclass models take the argmax (no rules).
+  std::optional<std::filesystem::path> postprocess{};
   bool save_masks = true;
   bool save_probabilities = false;
+  bool save_labels = false;  ///< multiclass models only
   std::optional<std::filesystem::path> overlays{};
 };
 

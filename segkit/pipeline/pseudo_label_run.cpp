@@ -95,6 +95,12 @@ PseudoLabelSummary pseudo_label(const PseudoLabelRequest& request) {
                                   request.low, request.high));
   }
   const auto index = submit::read_prediction_index(request.predictions);
+  if (index.mode == TaskMode::kMulticlass) {
+    // Its rules (a channel is sure when p <= low or p >= high) are per independent channel.
+    throw ConfigError(fmt::format("{} holds multiclass predictions; pseudo-label selects per independent (sigmoid) "
+                                  "channel and supports multilabel and binary predictions only",
+                                  request.predictions.string()));
+  }
   const auto& classes = index.classes;
   std::map<std::string, submit::PredictionImage> classifier_images;
   if (request.classifier) {

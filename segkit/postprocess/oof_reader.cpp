@@ -39,6 +39,10 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
     throw DataError(path.string() + ": not an out-of-fold file (metadata format must be '" +
                     std::string(kFormat) + "'; training writes fold<k>/oof.safetensors)");
   }
+  if (const auto mode = file.metadata().find("mode"); mode != file.metadata().end() && mode->second == "multiclass") {
+    throw ConfigError(path.string() + ": a multiclass model's predictions are the argmax of its softmax: there are no "
+                      "per-class thresholds or minimum sizes to tune (docs/training.md, \"Multiclass\")");
+  }
   for (const auto& info : file.tensors()) {
     const auto slash = info.name.find('/');
     const std::string kind = info.name.substr(0, slash);

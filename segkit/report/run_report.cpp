@@ -1,12 +1,14 @@
 #include "segkit/report/run_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <utility>
 #include <sstream>
 
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/strings.h"
+#include "segkit/report/class_charts.h"
 #include "segkit/report/html.h"
 #include "segkit/report/overlay.h"
 #include "segkit/report/report_charts.h"
@@ -110,6 +112,19 @@ void write_examples(std::ostream& out, const ReportInfo& info, const std::vector
   out << "</div></section>\n";
 }
 
+void write_confusion(std::ostream& out, const ReportInfo& info, const RunLog& log, std::optional<size_t> best) {
+  if (info.confusion_matrix.empty()) return;
+  std::vector<std::string> names;
+  std::vector<double> iou;
+  for (size_t k = 0; k < info.confusion_matrix.size(); ++k) {
+    names.push_back(class_name(info, k));
+    iou.push_back(best ? log.value(*best, {"val", "iou_per_class", names.back()}) : NAN);
+  }
+  out << "<section id=\"confusion\"><h2>Confusion matrix (validation, best epoch)</h2>\n<div class=\"charts\">\n"
+      << svg_confusion_matrix(names, info.confusion_matrix) << svg_class_bars("IoU per class", names, iou)
+      << "</div></section>\n";
+}
+
 }  // namespace
 
 std::string render_report(const std::filesystem::path& run_dir, const ReportInfo& info, const RunLog& log,
@@ -128,7 +143,8 @@ std::string render_report(const std::filesystem::path& run_dir, const ReportInfo
   write_header(out, run_dir, info, log, best);
   const std::pair<bool, const char*> links[] = {
       {!charts.metrics.empty(), "curves"},  {!charts.per_class.empty(), "per-class"},
-      {charts.learning_rate.has_value(), "learning-rate"}, {!log.epochs.empty(), "values"},
+      {charts.learning_rate.has_value(), "learning-rate"}, {!info.confusion_matrix.empty(), "confusion"},
+      {!log.epochs.empty(), "values"},
       {!examples.empty(), "examples"},      {true, "config"}};
   out << "<nav>";
   for (const auto& [present, id] : links) {
@@ -138,6 +154,7 @@ std::string render_report(const std::filesystem::path& run_dir, const ReportInfo
   write_charts(out, "curves", "Loss and metrics", charts.metrics);
   write_charts(out, "per-class", "Per-class metrics", charts.per_class);
   if (charts.learning_rate) write_charts(out, "learning-rate", "Learning rate", {*charts.learning_rate});
+  write_confusion(out, info, log, best);
   write_table(out, info, log, best);
   write_examples(out, info, examples);
   out << "<section id=\"config\"><h2>Config</h2>\n<pre>"

@@ -26,6 +26,7 @@ class DirPredictions : public Predictions {
     return out;
   }
   std::string prediction_id(const std::string& truth_id) const override { return truth_id; }
+  TaskMode mode() const override { return index_.mode; }
   cv::Mat masks(const std::string& id, int height, int width) const override {
     const auto& image = index_.images.at(by_id_.at(id));
     if (image.height != height || image.width != width)
@@ -58,6 +59,68 @@ class CsvPredictions : public Predictions {
 
 double ratio(double numerator, double denominator) { return denominator == 0.0 ? 1.0 : numerator / denominator; }
 
+// The class of each pixel of an H x W x K one-hot mask: -1 where no channel is set, -2 where several are.
+cv::Mat labels_of(const cv::Mat& masks) {
+  cv::Mat labels(masks.rows, masks.cols, CV_32S, cv::Scalar(-1));
+  const int classes = masks.channels();
+  for (int y = 0; y < masks.rows; ++y) {
+    const uint8_t* row = masks.ptr<uint8_t>(y);
+    int* out = labels.ptr<int>(y);
+    for (int x = 0; x < masks.cols; ++x) {
+      for (int k = 0; k < classes; ++k) {
+        if (row[x * classes + k] == 0) continue;
+        out[x] = out[x] == -1 ? k : -2;
+      }
+    }
+  }
+  return labels;
+}
+
+void evaluate_multiclass(const data::Dataset& truth, const Predictions& predictions, Evaluation& result) {
+  const auto classes = static_cast<int64_t>(result.classes.size());
+  result.confusion = ConfusionMatrix(classes);
+  for (size_t i = 0; i < truth.size(); ++i) {
+    const data::Sample sample = truth.get(i);
+    if (!sample.has_mask()) throw DataError("image '" + sample.id + "' of the dataset has no ground-truth mask");
+    const cv::Mat truth_labels = labels_of(sample.mask);
+    const cv::Mat predicted = labels_of(predictions.masks(predictions.prediction_id(sample.id), sample.mask.rows, sample.mask.cols));
+    ConfusionMatrix image(classes);
+    for (int y = 0; y < truth_labels.rows; ++y) {
+      for (int x = 0; x < truth_labels.cols; ++x) {
+        const int t = truth_labels.at<int>(y, x), p = predicted.at<int>(y, x);
+        if (p < 0) {
+          throw DataError("prediction '" + sample.id + "', pixel (" + std::to_string(x) + ", " + std::to_string(y) +
+                          ") has " + (p == -1 ? "no" : "several") +
+                          " classes; multiclass evaluation needs one class per pixel (predict with a multiclass model)");
+        }
+        if (t == -2) {
+          throw DataError("image '" + sample.id + "', pixel (" + std::to_string(x) + ", " + std::to_string(y) +
+                          ") has several true classes; multiclass data has one class per pixel");
+        }
+        if (t >= 0) image.add(t, p);  // void truth counts nowhere
+      }
+    }
+    for (int64_t k = 0; k < classes; ++k) {
+      result.classes[static_cast<size_t>(k)].truth_images += image.truth_pixels(k) > 0;
+      result.classes[static_cast<size_t>(k)].predicted_images += image.predicted_pixels(k) > 0;
+    }
+    result.confusion.add(image);
+  }
+  for (int64_t k = 0; k < classes; ++k) {
+    auto& score = result.classes[static_cast<size_t>(k)];
+    score.true_positive = result.confusion.count(k, k);
+    score.false_positive = result.confusion.predicted_pixels(k) - score.true_positive;
+    score.false_negative = result.confusion.truth_pixels(k) - score.true_positive;
+    score.dice = result.confusion.dice(k);
+    score.iou = result.confusion.iou(k);
+  }
+  result.images = truth.size();
+  result.pairs = result.images * static_cast<size_t>(classes);
+  result.dice = result.confusion.mean_dice();
+  result.mean_iou = result.confusion.mean_iou();
+  result.pixel_accuracy = result.confusion.pixel_accuracy();
+}
+
 }  // namespace
 
 std::unique_ptr<Predictions> open_prediction_dir(const fs::path& dir) { return std::make_unique<DirPredictions>(dir); }
@@ -67,7 +130,7 @@ std::unique_ptr<Predictions> open_submission(const fs::path& csv, SubmissionForm
   return std::make_unique<CsvPredictions>(csv, format, classes);
 }
 
-Evaluation evaluate(const data::Dataset& truth, const Predictions& predictions) {
+Evaluation evaluate(const data::Dataset& truth, const Predictions& predictions, TaskMode mode) {
   const auto& names = truth.class_names();
   if (names != predictions.classes())
     throw ConfigError("the predictions' classes (" + join(predictions.classes(), ", ") +
@@ -85,8 +148,13 @@ Evaluation evaluate(const data::Dataset& truth, const Predictions& predictions) 
     if (!wanted.count(id)) throw DataError("prediction '" + id + "' is not an image of the dataset");
 
   Evaluation result;
+  result.mode = mode;
   result.classes.resize(classes);
   for (size_t c = 0; c < classes; ++c) result.classes[c].name = names[c];
+  if (mode == TaskMode::kMulticlass) {
+    evaluate_multiclass(truth, predictions, result);
+    return result;
+  }
   double dice_sum = 0.0, pos_sum = 0.0, neg_sum = 0.0;
   std::vector<cv::Mat> truth_planes, pred_planes;
   cv::Mat both;
@@ -138,9 +206,15 @@ Evaluation evaluate(const data::Dataset& truth, const Predictions& predictions) 
 
 nlohmann::ordered_json to_json(const Evaluation& evaluation) {
   nlohmann::ordered_json out;
+  out["mode"] = task_mode_name(evaluation.mode);
   out["dice"] = evaluation.dice;
-  out["dice_pos"] = evaluation.dice_pos;
-  out["dice_neg"] = evaluation.dice_neg;
+  if (evaluation.mode == TaskMode::kMulticlass) {
+    out["mean_iou"] = evaluation.mean_iou;
+    out["pixel_accuracy"] = evaluation.pixel_accuracy;
+  } else {
+    out["dice_pos"] = evaluation.dice_pos;
+    out["dice_neg"] = evaluation.dice_neg;
+  }
   out["images"] = evaluation.images;
   out["positive_images"] = evaluation.positive_images;
   out["negative_images"] = evaluation.negative_images;
@@ -153,6 +227,7 @@ nlohmann::ordered_json to_json(const Evaluation& evaluation) {
                        {"false_negative", score.false_negative}, {"truth_images", score.truth_images},
                        {"predicted_images", score.predicted_images}});
   }
+  if (evaluation.mode == TaskMode::kMulticlass) out["confusion_matrix"] = evaluation.confusion.to_json();
   return out;
 }
 

@@ -8,6 +8,12 @@
 //              the class is empty in both everywhere)
 // A mean over no images (no positive or no negative image) is reported as 1.
 //
+// Multiclass (TaskMode::kMulticlass: one class per pixel, truth pixels of no class are void and
+// skipped) scores from the dataset's confusion matrix (core/confusion_matrix.h) instead: per-class
+// Dice and IoU (NaN for a class in neither truth nor prediction), mean_iou over the classes where
+// IoU is defined, pixel_accuracy; `dice` is then the mean per-class Dice and dice_pos/dice_neg are
+// not computed.
+//
 //   auto truth = data::build_dataset(config.at("data"), base);
 //   auto result = evaluate(*truth, *open_prediction_dir("pred"));
 //   std::printf("%.4f\n", result.dice);
@@ -21,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "segkit/core/confusion_matrix.h"
+#include "segkit/core/task_mode.h"
 #include "segkit/data/dataset.h"
 #include "segkit/submit/submission_format.h"
 
@@ -37,6 +45,8 @@ class Predictions {
   virtual std::string prediction_id(const std::string& truth_id) const = 0;
   /// H x W x K CV_8U 0/1. ShapeError when a prediction directory holds another size.
   virtual cv::Mat masks(const std::string& prediction_id, int height, int width) const = 0;
+  /// What the predictions say they are (a prediction directory's index.json); submissions say nothing.
+  virtual TaskMode mode() const { return TaskMode::kMultilabel; }
 };
 
 std::unique_ptr<Predictions> open_prediction_dir(const std::filesystem::path& dir);
@@ -65,10 +75,16 @@ struct Evaluation {
   size_t pairs = 0;        // (image, class) pairs
   size_t empty_pairs = 0;  // of which the truth is empty
   std::vector<ClassScore> classes{};
+  TaskMode mode = TaskMode::kMultilabel;
+  double mean_iou = 0.0;        // multiclass
+  double pixel_accuracy = 0.0;  // multiclass
+  ConfusionMatrix confusion{};  // multiclass: rows truth, columns prediction
 };
 
-/// DataError naming the id when an image is on one side only; ConfigError when the class lists differ.
-Evaluation evaluate(const data::Dataset& truth, const Predictions& predictions);
+/// DataError naming the id when an image is on one side only (or, multiclass, a pixel has no or
+/// several predicted classes); ConfigError when the class lists differ.
+Evaluation evaluate(const data::Dataset& truth, const Predictions& predictions,
+                    TaskMode mode = TaskMode::kMultilabel);
 
 nlohmann::ordered_json to_json(const Evaluation& evaluation);
 

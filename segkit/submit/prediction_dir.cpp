@@ -45,6 +45,20 @@ fs::path mask_path(const fs::path& dir, const std::string& stem, const std::stri
   return dir / "masks" / stem / (class_name + ".png");
 }
 
+fs::path labels_path(const fs::path& dir, const std::string& stem) { return dir / "labels" / (stem + ".png"); }
+
+cv::Mat read_single_channel_png(const fs::path& file, const PredictionImage& image) {
+  const cv::Mat png = io::read_image(file, io::ImageMode::kAsStored);
+  if (png.type() != CV_8UC1)
+    throw DataError(file.string() + ": expected an 8-bit single-channel PNG, got " + std::to_string(png.channels()) +
+                    " channel(s) of depth " + std::to_string(png.depth()));
+  if (png.rows != image.height || png.cols != image.width)
+    throw DataError(file.string() + ": " + std::to_string(png.rows) + "x" + std::to_string(png.cols) +
+                    " but index.json gives '" + image.id + "' as " + std::to_string(image.height) + "x" +
+                    std::to_string(image.width));
+  return png;
+}
+
 }  // namespace
 
 std::string image_stem(const std::string& id) {
@@ -67,6 +81,7 @@ PredictionIndex read_prediction_index(const fs::path& dir) {
     if (format != kPredictionFormat)
       throw DataError(where + ": format '" + format + "', expected '" + kPredictionFormat + "'");
     index.classes = doc.at("classes").get<std::vector<std::string>>();
+    if (doc.contains("mode")) index.mode = parse_task_mode(doc.at("mode").get<std::string>(), where + ": mode");
     for (const auto& entry : doc.at("images")) {
       PredictionImage image;
       image.id = entry.at("id").get<std::string>();
@@ -88,6 +103,7 @@ void write_prediction_index(const fs::path& dir, const PredictionIndex& index) {
   json doc;
   doc["format"] = kPredictionFormat;
   doc["classes"] = index.classes;
+  doc["mode"] = task_mode_name(index.mode);
   json images = json::array();
   for (const auto& image : index.images)
     images.push_back({{"id", image.id}, {"stem", image.stem}, {"height", image.height}, {"width", image.width}});
@@ -121,25 +137,37 @@ PredictionImage write_prediction_masks(const fs::path& dir, const std::string& i
   return image;
 }
 
+PredictionImage write_prediction_labels(const fs::path& dir, const std::string& id, const cv::Mat& labels,
+                                        const std::vector<std::string>& classes) {
+  if (labels.type() != CV_8UC1 || classes.size() > 255)
+    throw ShapeError("prediction '" + id + "': labels must be H x W CV_8U for at most 255 classes");
+  double highest = 0;
+  cv::minMaxLoc(labels, nullptr, &highest);
+  if (highest >= static_cast<double>(classes.size()))
+    throw ShapeError("prediction '" + id + "': label " + std::to_string(static_cast<int>(highest)) + " but " +
+                     std::to_string(classes.size()) + " classes");
+  PredictionImage image{id, image_stem(id), labels.rows, labels.cols};
+  validate(PredictionIndex{classes, {image}}, "prediction '" + id + "'");
+  fs::create_directories(dir / "labels");
+  io::write_image(labels_path(dir, image.stem), labels);
+  return image;
+}
+
 cv::Mat read_prediction_masks(const fs::path& dir, const PredictionImage& image,
                               const std::vector<std::string>& classes) {
   std::vector<cv::Mat> planes;
-  for (const auto& name : classes) {
-    const fs::path file = mask_path(dir, image.stem, name);
+  if (const fs::path labels = labels_path(dir, image.stem); fs::exists(labels)) {
+    const cv::Mat png = read_single_channel_png(labels, image);
+    for (size_t k = 0; k < classes.size(); ++k) planes.push_back((png == static_cast<int>(k)) / 255);
+  }
+  for (size_t k = planes.size(); k < classes.size(); ++k) {
+    const fs::path file = mask_path(dir, image.stem, classes[k]);
     if (!fs::exists(file)) {
       planes.push_back(cv::Mat::zeros(image.height, image.width, CV_8U));
       continue;
     }
-    const cv::Mat png = io::read_image(file, io::ImageMode::kAsStored);
-    if (png.type() != CV_8UC1)
-      throw DataError(file.string() + ": expected an 8-bit single-channel mask, got " + std::to_string(png.channels()) +
-                      " channel(s) of depth " + std::to_string(png.depth()));
-    if (png.rows != image.height || png.cols != image.width)
-      throw DataError(file.string() + ": mask is " + std::to_string(png.rows) + "x" + std::to_string(png.cols) +
-                      " but index.json gives '" + image.id + "' as " + std::to_string(image.height) + "x" +
-                      std::to_string(image.width));
     cv::Mat binary;
-    cv::compare(png, 0, binary, cv::CMP_NE);
+    cv::compare(read_single_channel_png(file, image), 0, binary, cv::CMP_NE);
     planes.push_back(binary / 255);
   }
   cv::Mat out;

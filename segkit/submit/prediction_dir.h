@@ -6,6 +6,9 @@
 //                                           "height": 256, "width": 1600}, ...]}
 //   PRED_DIR/masks/<stem>/<class>.png   8-bit 0/255 at the original resolution
 //
+//   PRED_DIR/labels/<stem>.png          multiclass models with --save labels: 8-bit class index
+//                                       per pixel (index.json then says "mode": "multiclass")
+//
 // A missing PNG is an empty mask, so mostly-empty test sets (Severstal, SIIM) cost no files. The
 // stem is the id without an image extension (".jpg", ".png", ...; SIIM's UIDs keep their dots), and
 // the index keeps both because submissions need the id exactly as the competition spells it.
@@ -21,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "segkit/core/task_mode.h"
+
 namespace segkit::submit {
 
 inline constexpr const char* kPredictionFormat = "segkit-predictions-v1";
@@ -35,6 +40,7 @@ struct PredictionImage {
 struct PredictionIndex {
   std::vector<std::string> classes{};
   std::vector<PredictionImage> images{};
+  TaskMode mode = TaskMode::kMultilabel;
 };
 
 /// The id without a known image extension (io::is_image_file); other ids are returned unchanged.
@@ -51,7 +57,13 @@ void write_prediction_index(const std::filesystem::path& dir, const PredictionIn
 PredictionImage write_prediction_masks(const std::filesystem::path& dir, const std::string& id,
                                        const cv::Mat& masks, const std::vector<std::string>& classes);
 
-/// H x W x K CV_8U 0/1 (nonzero PNG pixels are foreground). DataError naming the PNG when it is
+/// Writes labels/<stem>.png: `labels` is H x W CV_8U, class indices below classes.size() (at most
+/// 255 classes). Returns the index entry.
+PredictionImage write_prediction_labels(const std::filesystem::path& dir, const std::string& id, const cv::Mat& labels,
+                                        const std::vector<std::string>& classes);
+
+/// H x W x K CV_8U 0/1: from labels/<stem>.png when it exists (one class per pixel), else from the
+/// per-class PNGs (nonzero PNG pixels are foreground). DataError naming the PNG when it is
 /// not 8-bit single-channel or its size differs from the index.
 cv::Mat read_prediction_masks(const std::filesystem::path& dir, const PredictionImage& image,
                               const std::vector<std::string>& classes);

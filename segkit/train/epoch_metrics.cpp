@@ -5,6 +5,9 @@
 #include "segkit/metrics/classification.h"
 #include "segkit/metrics/kaggle_dice.h"
 #include "segkit/metrics/scores.h"
+#include "segkit/nn/task_outputs.h"
+
+#include <cmath>
 
 namespace segkit::train {
 namespace {
@@ -23,16 +26,33 @@ config::json per_class(const std::vector<std::string>& names, const torch::Tenso
   return out;
 }
 
+// JSON has no NaN: an undefined score is null (the report and the monitor skip it).
+config::json number_or_null(double value) { return std::isnan(value) ? config::json(nullptr) : config::json(value); }
+
+config::json per_class(const std::vector<std::string>& names, const ConfusionMatrix& matrix,
+                       double (ConfusionMatrix::*score)(int64_t) const) {
+  config::json out = config::json::object();
+  for (size_t k = 0; k < names.size(); ++k) out[names[k]] = number_or_null((matrix.*score)(static_cast<int64_t>(k)));
+  return out;
+}
+
 }  // namespace
 
-EpochMetrics::EpochMetrics(std::vector<std::string> class_names, double threshold)
-    : class_names_(std::move(class_names)), stats_(metrics::Mode::kMultilabel, stats_options(threshold)) {}
+EpochMetrics::EpochMetrics(std::vector<std::string> class_names, double threshold, TaskMode mode)
+    : class_names_(std::move(class_names)), mode_(mode),
+      confusion_(mode == TaskMode::kMulticlass ? static_cast<int64_t>(class_names_.size()) : 0),
+      stats_(metrics::Mode::kMultilabel, stats_options(threshold)) {}
 
 void EpochMetrics::add(const torch::Tensor& mask_logits, const torch::Tensor& masks, double loss,
                        const torch::Tensor& label_logits, const torch::Tensor& labels) {
   torch::NoGradGuard no_grad;
   loss_.add(loss, mask_logits.size(0));
-  stats_.add(torch::sigmoid(mask_logits.detach()).to(torch::kCPU), masks.to(torch::kCPU));
+  images_ += mask_logits.size(0);
+  if (mode_ == TaskMode::kMulticlass) {
+    confusion_.add_counts(nn::confusion_counts(mask_logits.detach().argmax(1), nn::class_labels(masks), confusion_.classes()));
+  } else {
+    stats_.add(torch::sigmoid(mask_logits.detach()).to(torch::kCPU), masks.to(torch::kCPU));
+  }
   if (label_logits.defined() && labels.defined()) {
     classification_.add(torch::sigmoid(label_logits.detach()).to(torch::kCPU), labels.to(torch::kCPU));
   }
@@ -42,7 +62,11 @@ config::json EpochMetrics::summary() const {
   config::json out = config::json::object();
   out["loss"] = loss_.count() > 0 ? config::json(loss_.value()) : config::json(nullptr);
   if (skipped_ > 0) out["skipped_batches"] = skipped_;
-  if (stats_.images() == 0) return out;
+  if (images_ == 0) return out;
+  if (mode_ == TaskMode::kMulticlass) {
+    out.update(multiclass_summary());
+    return out;
+  }
   const auto& stats = stats_.stats();
   const auto dice = metrics::kaggle_dice(stats);
   out["dice"] = dice.mean;
@@ -66,10 +90,25 @@ config::json EpochMetrics::summary() const {
   return out;
 }
 
+config::json EpochMetrics::multiclass_summary() const {
+  config::json out = config::json::object();
+  out["iou"] = number_or_null(confusion_.mean_iou());
+  out["iou_per_class"] = per_class(class_names_, confusion_, &ConfusionMatrix::iou);
+  out["dice"] = number_or_null(confusion_.mean_dice());
+  out["dice_per_class"] = per_class(class_names_, confusion_, &ConfusionMatrix::dice);
+  out["pixel_accuracy"] = number_or_null(confusion_.pixel_accuracy());
+  return out;
+}
+
 void EpochMetrics::save(torch::serialize::OutputArchive& archive) const {
   archive.write("loss_sum", torch::tensor(loss_.value() * static_cast<double>(loss_.count()), torch::kFloat64));
   archive.write("loss_count", torch::tensor(loss_.count(), torch::kInt64));
   archive.write("skipped", torch::tensor(skipped_, torch::kInt64));
+  archive.write("images", torch::tensor(images_, torch::kInt64));
+  if (mode_ == TaskMode::kMulticlass) {
+    archive.write("confusion", torch::tensor(confusion_.counts(), torch::kInt64));
+    return;
+  }
   const auto& stats = stats_.stats();
   if (stats.images() == 0) return;
   archive.write("tp", stats.tp);
@@ -87,6 +126,14 @@ void EpochMetrics::load(torch::serialize::InputArchive& archive) {
   const auto count = loss_count.item<int64_t>();
   if (count > 0) loss_.add(loss_sum.item<double>() / static_cast<double>(count), count);
   skipped_ = skipped.item<int64_t>();
+  torch::Tensor images;
+  images_ = archive.try_read("images", images) ? images.item<int64_t>() : 0;
+  confusion_ = ConfusionMatrix(confusion_.classes());
+  torch::Tensor confusion;
+  if (archive.try_read("confusion", confusion)) {
+    const auto counts = confusion.to(torch::kInt64).contiguous();
+    confusion_.add_counts({counts.data_ptr<int64_t>(), counts.data_ptr<int64_t>() + counts.numel()});
+  }
   stats_.reset();
   metrics::Stats stats;
   if (archive.try_read("tp", stats.tp)) {
@@ -94,6 +141,7 @@ void EpochMetrics::load(torch::serialize::InputArchive& archive) {
     archive.read("fn", stats.fn);
     archive.read("tn", stats.tn);
     stats_.add(stats);
+    if (images_ == 0) images_ = stats_.images();  // checkpoints written before the image count
   }
 }
 

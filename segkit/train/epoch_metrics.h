@@ -9,6 +9,13 @@
 // dice is the competitions' mean Dice over (image, class) pairs with empty/empty = 1; iou is
 // SMP's micro IoU; dice_pos / dice_neg are the seed pipelines' image-level scores. Pixels are
 // positive where the probability is > threshold (the seed pipelines' rule).
+//
+// Multiclass (softmax, argmax labels, void pixels left out) reports from the epoch's confusion
+// matrix (core/confusion_matrix.h) instead:
+//   {"loss": 0.6, "iou": 0.58 (mean IoU over classes), "iou_per_class": {...}, "dice": 0.69 (mean
+//    per-class Dice), "dice_per_class": {...}, "pixel_accuracy": 0.88}; the matrix itself is
+//    confusion() (the trainer writes the best epoch's to confusion_matrix.json and the report)
+// A class found in neither truth nor prediction has no IoU (null) and is left out of the means.
 
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
@@ -17,6 +24,8 @@
 #include <vector>
 
 #include "segkit/config/yaml_loader.h"
+#include "segkit/core/confusion_matrix.h"
+#include "segkit/core/task_mode.h"
 #include "segkit/metrics/classification.h"
 #include "segkit/metrics/meters.h"
 
@@ -24,7 +33,7 @@ namespace segkit::train {
 
 class EpochMetrics {
  public:
-  EpochMetrics(std::vector<std::string> class_names, double threshold);
+  EpochMetrics(std::vector<std::string> class_names, double threshold, TaskMode mode = TaskMode::kMultilabel);
 
   /// One batch: mask logits (N, K, H, W), 0/1 masks, the batch's mean loss; optionally the
   /// classification head's logits (N, K) and labels.
@@ -34,14 +43,21 @@ class EpochMetrics {
   void add_skipped() { ++skipped_; }
 
   config::json summary() const;
-  int64_t images() const { return stats_.images(); }
+  int64_t images() const { return images_; }
+  /// Multiclass: the epoch's pixel counts (void excluded); empty (0 classes) otherwise.
+  const ConfusionMatrix& confusion() const { return confusion_; }
 
   /// Mid-epoch checkpoints keep the partial sums so a resumed epoch reports the same values.
   void save(torch::serialize::OutputArchive& archive) const;
   void load(torch::serialize::InputArchive& archive);
 
  private:
+  config::json multiclass_summary() const;
+
   std::vector<std::string> class_names_;
+  TaskMode mode_;
+  int64_t images_ = 0;
+  ConfusionMatrix confusion_;
   metrics::AverageMeter loss_;
   metrics::StatsMeter stats_;
   metrics::ClassificationMeter classification_;

@@ -4,7 +4,10 @@
 
 #include <opencv2/core.hpp>
 
+#include "segkit/config/yaml_loader.h"
+#include "segkit/core/atomic_file.h"
 #include "segkit/loader/mat_tensor.h"
+#include "segkit/nn/task_outputs.h"
 
 namespace segkit::train {
 namespace {
@@ -23,9 +26,9 @@ cv::Mat binary_mask(const torch::Tensor& chw) { return loader::chw_to_mat(chw.to
 
 }  // namespace
 
-void add_report_examples(const loader::Batch& batch, const torch::Tensor& mask_logits, double threshold, size_t max,
-                         std::vector<report::ReportExample>& examples) {
-  const auto predicted = torch::sigmoid(mask_logits.to(torch::kCPU)).gt(threshold);
+void add_report_examples(const loader::Batch& batch, const torch::Tensor& mask_logits, TaskMode mode, double threshold,
+                         size_t max, std::vector<report::ReportExample>& examples) {
+  const auto predicted = nn::predicted_masks(nn::output_probabilities(mask_logits.to(torch::kCPU), mode), mode, threshold);
   for (int64_t i = 0; i < batch.size() && examples.size() < max; ++i) {
     report::ReportExample example;
     example.id = batch.ids[i];
@@ -44,6 +47,9 @@ void write_report_now(const std::filesystem::path& run_dir, const std::vector<st
   info.class_names = class_names;
   info.monitor = monitor;
   info.config_yaml = config_text;
+  if (const auto file = run_dir / kConfusionFile; std::filesystem::exists(file)) {
+    info.confusion_matrix = config::json::parse(read_file(file)).at("counts").get<std::vector<std::vector<int64_t>>>();
+  }
   report::write_report(run_dir, info, examples);
 }
 

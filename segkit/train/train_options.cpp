@@ -1,5 +1,11 @@
 #include "segkit/train/train_options.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "segkit/core/error.h"
+
 namespace segkit::train {
 namespace {
 
@@ -9,10 +15,44 @@ std::optional<double> optional_number(const config::Config& config, std::string_
   return config.get<double>(key);
 }
 
+// The modes the loss states: its own `mode`, its terms' (sum, bce_dice), and the modes the
+// multiclass-only losses imply.
+void loss_modes(const config::json& loss, std::vector<std::string>& modes) {
+  if (loss.is_string()) {
+    if (loss == "cross_entropy" || loss == "soft_ce") modes.push_back("multiclass");
+    return;
+  }
+  if (!loss.is_object()) return;
+  if (auto name = loss.find("name"); name != loss.end()) loss_modes(*name, modes);
+  if (auto mode = loss.find("mode"); mode != loss.end() && mode->is_string()) modes.push_back(mode->get<std::string>());
+  if (auto terms = loss.find("terms"); terms != loss.end() && terms->is_array()) {
+    for (const auto& term : *terms) loss_modes(term, modes);
+  }
+}
+
 }  // namespace
+
+TaskMode task_mode(const config::Config& config) {
+  std::vector<std::string> stated_by_loss;
+  loss_modes(config.at("loss"), stated_by_loss);
+  const bool loss_multiclass =
+      std::find(stated_by_loss.begin(), stated_by_loss.end(), "multiclass") != stated_by_loss.end();
+  const auto name = config.get<std::string>("model.mode");
+  if (name == "auto") return loss_multiclass ? TaskMode::kMulticlass : TaskMode::kMultilabel;
+  const TaskMode mode = parse_task_mode(name, config.where("model.mode") + "model.mode");
+  for (const auto& loss_mode : stated_by_loss) {
+    if ((loss_mode == "multiclass") != (mode == TaskMode::kMulticlass)) {
+      throw ConfigError(fmt::format("{}model.mode is {} but the loss is {} ({}); make them agree, or leave "
+                                    "model.mode auto to follow the loss",
+                                    config.where("model.mode"), name, loss_mode, config.where("loss")));
+    }
+  }
+  return mode;
+}
 
 TrainOptions read_train_options(const config::Config& config) {
   TrainOptions options;
+  options.mode = task_mode(config);
   options.epochs = config.get<int>("train.epochs");
   options.batch_size = config.get<int>("train.batch_size");
   options.val_batch_size = config.get<int>("train.val_batch_size");

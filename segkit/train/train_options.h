@@ -7,10 +7,12 @@
 #include <string>
 
 #include "segkit/config/config_loader.h"
+#include "segkit/core/task_mode.h"
 
 namespace segkit::train {
 
 struct TrainOptions {
+  TaskMode mode = TaskMode::kMultilabel;  ///< task_mode(config)
   int epochs = 10;
   int batch_size = 8;
   int val_batch_size = 0;
@@ -36,6 +38,11 @@ struct TrainOptions {
   std::string precision = "fp32";  ///< nn::parse_precision's names
   bool cudnn_benchmark = true;
 };
+
+/// model.mode, with `auto` resolved from the loss: multiclass when the loss (or a term of a sum)
+/// says `mode: multiclass` or is cross_entropy / soft_ce, else multilabel. A stated mode that
+/// contradicts the loss is a ConfigError naming both keys.
+TaskMode task_mode(const config::Config& config);
 
 /// Reads `train.*`, `seed`, `device` and `cudnn_benchmark` from a config resolved against segkit_schema().
 TrainOptions read_train_options(const config::Config& config);

@@ -21,6 +21,7 @@
 #include "segkit/nn/batchnorm.h"
 #include "segkit/nn/machine.h"
 #include "segkit/nn/runtime.h"
+#include "segkit/nn/task_outputs.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/transforms/transform_registry.h"
 #include "segkit/train/config_check.h"
@@ -34,8 +35,16 @@ namespace fs = std::filesystem;
 
 // model.classes follows the dataset unless the config states it; a stated count that disagrees
 // with the dataset is an error rather than a silently wrong head.
-config::json model_section(const config::Config& config, const data::Dataset* dataset_or_null) {
+config::json model_section(const config::Config& config, const data::Dataset* dataset_or_null, TaskMode mode) {
   config::json section = config.at("model");
+  section.erase("mode");  // segkit's, not an SMP constructor argument
+  // The head must give logits: the losses take logits, and prediction applies the mode's activation.
+  if (const auto activation = section.find("activation");
+      activation != section.end() && !activation->is_null() && *activation != "identity" && *activation != "") {
+    throw ConfigError(fmt::format("{}model.activation is {}: training needs logits (the losses apply sigmoid or "
+                                  "softmax themselves, and predict applies the one model.mode implies); remove it",
+                                  config.where("model.activation"), activation->dump()));
+  }
   if (dataset_or_null == nullptr) return section;
   const data::Dataset& dataset = *dataset_or_null;
   const auto classes = static_cast<int64_t>(dataset.class_names().size());
@@ -49,6 +58,15 @@ config::json model_section(const config::Config& config, const data::Dataset* da
   // sample is cheap next to a training run that would otherwise fail at its first step.
   if (config.locations().count("model.in_channels") == 0 && dataset.size() > 0) {
     section["in_channels"] = dataset.get(0).image.channels();
+  }
+  if (mode == TaskMode::kBinary && section["classes"].get<int64_t>() != 1) {
+    throw ConfigError(fmt::format("{}model.mode is binary but there are {} classes; use multilabel or multiclass",
+                                  config.where("model.mode"), section["classes"].get<int64_t>()));
+  }
+  if (mode == TaskMode::kMulticlass && section["classes"].get<int64_t>() < 2) {
+    throw ConfigError(fmt::format("{}model.mode is multiclass but there is one class (a softmax over one channel is "
+                                  "constant); use binary, or list the background as a class",
+                                  config.where("model.mode")));
   }
   return section;
 }
@@ -68,6 +86,41 @@ bool trains_channels_last(const config::Config& config) {
   return chosen;
 }
 
+bool mentions_key(const config::json& value, const std::string& key) {
+  if (value.is_object()) {
+    for (const auto& [name, item] : value.items()) {
+      if (name == key || mentions_key(item, key)) return true;
+    }
+  }
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (mentions_key(item, key)) return true;
+    }
+  }
+  return false;
+}
+
+// A multiclass task tells every loss (and every term of a sum) its mode and that void pixels carry
+// nn::kVoidIndex; one forward pass on a void pixel proves the loss copes before training starts.
+losses::LossPtr build_task_loss(const config::json& section, TaskMode mode, const config::json& model) {
+  if (mode != TaskMode::kMulticlass) return losses::build_loss(section);
+  if (mentions_key(section, "ignore_index")) {
+    throw ConfigError("loss: ignore_index is set, but with model.mode multiclass void pixels (mask values outside "
+                      "data.class_values) are ignored by every loss and metric already; remove ignore_index");
+  }
+  auto loss = losses::build_loss(section, {{"mode", "multiclass"}, {"ignore_index", nn::kVoidIndex}});
+  const int64_t classes = model.value("classes", int64_t{2});
+  auto target = torch::zeros({1, 2, 2}, torch::kLong);
+  target[0][0][0] = nn::kVoidIndex;
+  try {
+    loss->forward(torch::zeros({1, classes, 2, 2}), target);
+  } catch (const Error& error) {
+    throw ConfigError(fmt::format("loss: {} cannot train a multiclass model with void pixels: {}", loss->name(),
+                                  error.what()));
+  }
+  return loss;
+}
+
 loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size, bool training) {
   loader::LoaderOptions out;
   out.batch_size = batch_size;
@@ -78,15 +131,15 @@ loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size
   return out;
 }
 
-// Probabilities of the best model on its validation fold, uint8 (p * 255, rounded) per class,
-// beside the 0/1 truth: what `segkit tune` searches thresholds on.
+// Probabilities of the best model on its validation fold (sigmoid, or softmax for multiclass),
+// uint8 (p * 255, rounded) per class, beside the 0/1 truth: what `segkit tune` searches thresholds on.
 void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_loader, const std::string& device,
-                      const fs::path& file) {
+                      TaskMode mode, const fs::path& file) {
   model->to(torch::Device(device));
   model->eval();
   torch::NoGradGuard no_grad;
   // Streamed to disk image by image: a fold's out-of-fold maps can be larger than memory.
-  io::SafetensorsStreamWriter writer(file, {{"format", "segkit-oof-v1"}});
+  io::SafetensorsStreamWriter writer(file, {{"format", "segkit-oof-v1"}, {"mode", task_mode_name(mode)}});
   const auto add = [&](const std::string& name, const torch::Tensor& bytes) {
     const auto contiguous = bytes.contiguous();
     writer.add({name, io::DType::kU8, contiguous.sizes().vec(), contiguous.data_ptr<uint8_t>()});
@@ -94,7 +147,8 @@ void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_
   val_loader.start_epoch(0);
   while (auto batch = val_loader.next()) {
     const auto probabilities =
-        torch::sigmoid(model->forward_any_size(batch->images.to(torch::Device(device)), false).masks).to(torch::kCPU);
+        nn::output_probabilities(model->forward_any_size(batch->images.to(torch::Device(device)), false).masks, mode)
+            .to(torch::kCPU);
     const auto bytes = (probabilities * 255.0).round().to(torch::kUInt8);
     for (int64_t i = 0; i < batch->size(); ++i) {
       add("probabilities/" + batch->ids[i], bytes[i]);
@@ -173,12 +227,13 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
   trainer.set_config_text(config.to_yaml());
   trainer.set_model_card({{"format", "segkit-model-card-v1"},
                           {"classes", dataset->class_names()},
+                          {"mode", task_mode_name(options.mode)},
                           {"preprocess", config.at("augment.val")}});
   result.state = trainer.fit(train_loader, val_loader, request.resume);
 
   if (writer) {
     auto best = models::from_pretrained(result.dir / "best");
-    save_out_of_fold(best, val_loader, nn::resolve_device(options.device), result.dir / "oof.safetensors");
+    save_out_of_fold(best, val_loader, nn::resolve_device(options.device), options.mode, result.dir / "oof.safetensors");
   }
   if (communicator) communicator->barrier();  // the next fold starts together
   return result;
@@ -188,12 +243,11 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
 
 TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset* dataset, int64_t steps_per_epoch) {
   TrainerParts parts;
-  with_config_location(config, "model", [&] { parts.model = models::create_model(model_section(config, dataset)); });
+  const TaskMode mode = task_mode(config);
+  with_config_location(config, "model", [&] { parts.model = models::create_model(model_section(config, dataset, mode)); });
   // Before the optimiser sees the parameters, so its moments take the same memory format.
   if (trains_channels_last(config)) parts.model->use_channels_last();
-  const auto& loss_section = config.at("loss");
-  with_config_location(config, "loss", [&] { parts.loss = losses::build_loss(loss_section); });
-  parts.multiclass_target = loss_section.is_object() && loss_section.value("mode", "") == "multiclass";
+  with_config_location(config, "loss", [&] { parts.loss = build_task_loss(config.at("loss"), mode, parts.model->config()); });
   with_config_location(config, "optimizer", [&] {
     parts.optimizer = build_optimizer(parts.model, config.at("optimizer"));
     parts.group_names = param_group_names(parts.model, config.at("optimizer"));

@@ -15,6 +15,7 @@
 #include "segkit/nn/machine.h"
 #include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
+#include "segkit/nn/task_outputs.h"
 #include "segkit/train/batchnorm_control.h"
 #include "segkit/train/checkpoint.h"
 #include "segkit/train/ema.h"
@@ -104,7 +105,8 @@ Trainer::~Trainer() = default;
 
 torch::Tensor Trainer::batch_loss(const models::ModelOutput& output, const torch::Tensor& masks,
                                   const torch::Tensor& labels) const {
-  auto loss = parts_.loss->forward(output.masks, parts_.multiclass_target ? masks.argmax(1) : masks);
+  // Multiclass losses take class indices, void pixels marked (nn::kVoidIndex) for them to ignore.
+  auto loss = parts_.loss->forward(output.masks, options_.mode == TaskMode::kMulticlass ? nn::class_labels(masks) : masks);
   if (output.labels.defined()) {
     loss = loss + options_.cls_loss_weight *
                       torch::binary_cross_entropy_with_logits(output.labels, labels.to(output.labels.device()));
@@ -132,7 +134,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       options_.steps_per_epoch > 0 ? std::min<size_t>(options_.steps_per_epoch, train_loader.batches_per_epoch())
                                    : train_loader.batches_per_epoch());
   if (batches_per_epoch == 0) throw ConfigError("the training set gives no batch: fewer images than train.batch_size with drop_last");
-  EpochMetrics train_metrics(class_names_, options_.threshold);
+  EpochMetrics train_metrics(class_names_, options_.threshold, options_.mode);
   CheckpointRefs refs{model, optimizer, *parts_.scheduler, impl.ema.get(), &train_metrics};
   if (resume && std::filesystem::exists(last)) {
     impl.state = load_checkpoint(last, refs);
@@ -163,7 +165,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
   for (; state.epoch < options_.epochs; ++state.epoch) {
     const auto epoch_start = Clock::now();
     const bool frozen = state.epoch < options_.freeze_encoder_epochs;
-    if (state.batch_in_epoch == 0) train_metrics = EpochMetrics(class_names_, options_.threshold);
+    if (state.batch_in_epoch == 0) train_metrics = EpochMetrics(class_names_, options_.threshold, options_.mode);
     model.train();
     freeze_module(model.encoder(), frozen);
     if (!frozen && state.encoder_frozen && options_.unfreeze_encoder_lr) {
@@ -244,7 +246,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
 
     // Validation (and the best model) with the EMA weights when they are kept; rank 0 only.
     if (impl.ema && writer) impl.ema->swap(model);
-    EpochMetrics val_metrics(class_names_, options_.threshold);
+    EpochMetrics val_metrics(class_names_, options_.threshold, options_.mode);
     std::vector<report::ReportExample> examples;
     model.eval();
     if (writer) {
@@ -257,7 +259,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
                                              [&] { return model.forward_any_size(images, with_labels); });
         const auto loss = batch_loss(output, masks, batch->labels);
         val_metrics.add(output.masks, masks, loss.item<double>(), output.labels, batch->labels);
-        add_report_examples(*batch, output.masks.to(torch::kCPU), options_.threshold,
+        add_report_examples(*batch, output.masks.to(torch::kCPU), options_.mode, options_.threshold,
                             static_cast<size_t>(options_.report_examples), examples);
       }
     }
@@ -288,6 +290,15 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
       state.best_epoch = state.epoch + 1;
       state.epochs_since_best = 0;
       if (writer) {
+        if (options_.mode == TaskMode::kMulticlass) {
+          write_file_atomic(run_dir_ / kConfusionFile,
+                            config::json{{"epoch", state.epoch + 1},
+                                         {"classes", class_names_},
+                                         {"rows", "true class"},
+                                         {"columns", "predicted class"},
+                                         {"counts", val_metrics.confusion().to_json()}}
+                                    .dump(1));
+        }
         models::save_pretrained(model, run_dir_ / "best");
         if (!model_card_.is_null()) write_file_atomic(run_dir_ / "best" / "segkit.json", model_card_.dump(2));
       }

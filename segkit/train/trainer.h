@@ -32,8 +32,6 @@ namespace segkit::train {
 struct TrainerParts {
   models::SegmentationModel model{nullptr};
   losses::LossPtr loss;
-  /// The loss takes class indices (N, H, W): the argmax of the one-hot mask channels.
-  bool multiclass_target = false;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   /// Name of each param group, in order (param_group_names()).
   std::vector<std::string> group_names;

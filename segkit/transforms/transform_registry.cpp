@@ -145,6 +145,34 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          const Range sigma = a.range("sigma_limit", {0, 0}, R::kFromLow, 0.0);
          return a.make<GaussianBlur>(blur, sigma, a.p(0.5));
        }},
+      {"Blur",
+       [](TransformArgs& a, const std::string&) {
+         return a.make<Blur>(a.range("blur_limit", {3, 7}, R::kFromLow, 3.0), a.p(0.5));
+       }},
+      {"MotionBlur",
+       [](TransformArgs& a, const std::string&) {
+         const Range blur = a.range("blur_limit", {3, 7}, R::kFromLow, 3.0);
+         return a.make<MotionBlur>(blur, a.boolean("allow_shifted", true), a.p(0.5));
+       }},
+      {"Sharpen",
+       [](TransformArgs& a, const std::string&) {
+         const Range alpha = a.range("alpha", {0.2, 0.5}, R::kListOnly);
+         const Range lightness = a.range("lightness", {0.5, 1.0}, R::kListOnly);
+         return a.make<Sharpen>(alpha, lightness, a.p(0.5));
+       }},
+      {"Perspective",
+       [](TransformArgs& a, const std::string&) {
+         PerspectiveOptions o;
+         o.scale = a.range("scale", o.scale, R::kFromLow, 0.0);
+         o.keep_size = a.boolean("keep_size", o.keep_size);
+         if (a.has("pad_mode")) o.pad_mode = a.border_mode("pad_mode");  // albumentations: constant
+         o.pad_val = a.fill("pad_val");
+         o.mask_pad_val = a.fill("mask_pad_val");
+         o.fit_output = a.boolean("fit_output", o.fit_output);
+         o.interpolation = a.interpolation();
+         o.p = a.p(0.5);
+         return a.make<Perspective>(o);
+       }},
       {"RandomCrop",
        [](TransformArgs& a, const std::string&) {
          const int height = a.required_integer("height");
