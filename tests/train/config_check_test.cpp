@@ -106,5 +106,35 @@ TEST_F(ConfigCheck, MissingDataFilesAreNamed) {
   EXPECT_TRUE(mentions(error, "no_such_dir")) << error;
 }
 
+// model.mode decides how every stage reads the channels; a config whose parts disagree about it is
+// refused before training, naming the keys.
+TEST_F(ConfigCheck, MulticlassModeIsCheckedAgainstTheLossAndTheHead) {
+  const std::string model = "model: {arch: unet, encoder_name: resnet18, encoder_depth: 3, decoder_channels: [16, 8, 4]";
+  EXPECT_EQ(check({{"model", model + ", mode: multiclass}"}, {"loss", "loss: {name: dice}"}}), "");
+  EXPECT_EQ(check({{"loss", "loss: {name: cross_entropy}"}}), "");  // auto follows the loss
+  EXPECT_EQ(check({{"model", model + ", mode: multiclass}"},
+                   {"loss", "loss: {name: sum, terms: [{name: cross_entropy}, {name: dice, weight: 0.5}]}"}}),
+            "");
+
+  auto error = check({{"model", model + ", mode: multilabel}"}, {"loss", "loss: {name: dice, mode: multiclass}"}});
+  EXPECT_TRUE(mentions(error, "check.yaml:")) << error;
+  EXPECT_TRUE(mentions(error, "model.mode is multilabel but the loss is multiclass")) << error;
+
+  error = check({{"model", model + ", mode: binary}"}});
+  EXPECT_TRUE(mentions(error, "model.mode is binary but there are 4 classes")) << error;
+
+  error = check({{"model", model + ", activation: sigmoid}"}});
+  EXPECT_TRUE(mentions(error, "model.activation is \"sigmoid\": training needs logits")) << error;
+
+  error = check({{"model", model + ", mode: multiclass}"}, {"loss", "loss: {name: cross_entropy, ignore_index: 4}"}});
+  EXPECT_TRUE(mentions(error, "void pixels (mask values outside data.class_values) are ignored")) << error;
+
+  // A loss that cannot take class indices or ignore void pixels is refused by name.
+  error = check({{"model", model + ", mode: multiclass}"}, {"loss", "loss: {name: symmetric_dice}"}});
+  EXPECT_TRUE(mentions(error, "symmetric_dice: mode multiclass is not supported")) << error;
+  error = check({{"model", model + ", mode: multiclass}"}, {"loss", "loss: {name: soft_bce}"}});
+  EXPECT_TRUE(mentions(error, "soft_bce cannot train a multiclass model with void pixels")) << error;
+}
+
 }  // namespace
 }  // namespace segkit::train

@@ -93,6 +93,23 @@ std::vector<Case> cases() {
          o.p = 1.0;
          return std::make_shared<ElasticTransform>(o);
        }},
+      {"Perspective",
+       [](bool nearest) {
+         PerspectiveOptions o;
+         o.interpolation = interp(nearest);
+         o.p = 1.0;
+         return std::make_shared<Perspective>(o);
+       }},
+      {"PerspectiveStrongReflectNoResize",
+       [](bool nearest) {
+         PerspectiveOptions o;
+         o.scale = {0.2, 0.3};
+         o.keep_size = false;
+         o.pad_mode = cv::BORDER_REFLECT_101;
+         o.interpolation = interp(nearest);
+         o.p = 1.0;
+         return std::make_shared<Perspective>(o);
+       }},
       {"RandomCrop", [](bool) { return std::make_shared<RandomCrop>(30, 20); }},
       {"CenterCrop", [](bool) { return std::make_shared<CenterCrop>(31, 17); }},
       {"RandomResizedCrop",

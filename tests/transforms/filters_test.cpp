@@ -1,0 +1,88 @@
+// Blur, MotionBlur, Sharpen: image-only filters with albumentations' kernels; masks untouched.
+
+#include "segkit/transforms/filters.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "segkit/core/error.h"
+#include "segkit/transforms/transform_registry.h"
+#include "tests/transforms/transform_test_util.h"
+
+namespace segkit::transforms {
+namespace {
+
+using test::rgb_sample;
+using test::same;
+
+TEST(Filters, BlurIsABoxFilterOfAnOddSizeFromTheLimit) {
+  const auto original = rgb_sample();
+  std::set<int> sizes_seen;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    auto sample = original;
+    sample.mask = original.mask.clone();
+    Rng rng(seed);
+    Blur(/*blur_limit=*/{3, 7}, 1.0)(sample, rng);
+    int matched = 0;
+    for (int size : {3, 5, 7}) {
+      cv::Mat expected;
+      cv::blur(original.image, expected, cv::Size(size, size));
+      if (same(sample.image, expected)) matched = size;
+    }
+    ASSERT_NE(matched, 0) << "seed " << seed << ": not a box blur of size 3, 5 or 7";
+    sizes_seen.insert(matched);
+    EXPECT_TRUE(same(sample.mask, original.mask));
+  }
+  EXPECT_EQ(sizes_seen, (std::set<int>{3, 5, 7}));  // every odd size is drawn
+  EXPECT_THROW(Blur({1, 3}), ConfigError);
+}
+
+TEST(Filters, MotionBlurKernelsSumToOneSoFlatImagesStayFlat) {
+  data::Sample sample;
+  sample.image = cv::Mat(24, 32, CV_8UC3, cv::Scalar(90, 120, 200));
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    auto copy = sample;
+    Rng rng(seed);
+    MotionBlur({3, 9}, seed % 2 == 0, 1.0)(copy, rng);
+    EXPECT_TRUE(same(copy.image, sample.image)) << "seed " << seed;
+  }
+  // A single bright pixel is smeared along a line: some neighbours brighten, the total is kept.
+  cv::Mat dot = cv::Mat::zeros(21, 21, CV_32FC1);
+  dot.at<float>(10, 10) = 1.0f;
+  data::Sample point{"dot", dot, {}};
+  Rng rng(3);
+  MotionBlur({7, 7}, true, 1.0)(point, rng);
+  EXPECT_NEAR(cv::sum(point.image)[0], 1.0, 1e-5);
+  EXPECT_GT(cv::countNonZero(point.image > 1e-6f), 1);
+}
+
+TEST(Filters, SharpenMixesIdentityAndTheLaplacianKernel) {
+  data::Sample flat;
+  flat.image = cv::Mat(8, 8, CV_8UC1, cv::Scalar(100));
+  Rng rng(0);
+  // The kernel sums to 1 - alpha + alpha * lightness: a flat image is scaled by 1.5 here.
+  Sharpen({0.5, 0.5}, {2.0, 2.0}, 1.0)(flat, rng);
+  EXPECT_EQ(cv::countNonZero(flat.image != 150), 0);
+  auto sample = rgb_sample();
+  const cv::Mat before = sample.image.clone();
+  Sharpen({0.0, 0.0}, {0.5, 1.0}, 1.0)(sample, rng);  // alpha 0: the identity
+  EXPECT_TRUE(same(sample.image, before));
+  EXPECT_THROW(Sharpen({0.2, 1.5}), ConfigError);
+}
+
+TEST(Filters, RegistryTakesAlbumentationsNamesAndDefaults) {
+  const auto blur = build_transform(config::json::parse(R"({"Blur": {"blur_limit": 3, "p": 1}})"), "t");
+  EXPECT_EQ(blur->describe(), "Blur(blur_limit=(3, 3), p=1)");
+  EXPECT_EQ(build_transform(config::json::parse(R"({"MotionBlur": {"blur_limit": 3, "p": 1}})"), "t")->describe(),
+            "MotionBlur(blur_limit=(3, 3), allow_shifted=true, p=1)");
+  EXPECT_EQ(build_transform(config::json::parse(R"("Sharpen")"), "t")->describe(),
+            "Sharpen(alpha=(0.2, 0.5), lightness=(0.5, 1), p=0.5)");
+  EXPECT_EQ(build_transform(config::json::parse(R"({"Perspective": {"p": 0.5}})"), "t")->describe(),
+            "Perspective(scale=(0.05, 0.1), keep_size=true, pad_mode=constant, interpolation=linear, p=0.5)");
+  EXPECT_THROW(build_transform(config::json::parse(R"({"Perspective": {"fit_output": true}})"), "t"), ConfigError);
+  EXPECT_THROW(build_transform(config::json::parse(R"({"MotionBlur": {"blur_limt": 3}})"), "t"), ConfigError);
+}
+
+}  // namespace
+}  // namespace segkit::transforms
