@@ -10,11 +10,14 @@
 namespace segkit::report {
 
 cv::Vec3b class_color(size_t index) {
-  // Distinct on both dark and bright images, and none of them grey.
-  static const cv::Vec3b kPalette[] = {{230, 25, 75},  {60, 180, 75},  {0, 130, 200},  {245, 130, 48},
-                                       {145, 30, 180}, {70, 240, 240}, {240, 50, 230}, {210, 245, 60},
-                                       {250, 190, 212}, {0, 128, 128}};
-  return kPalette[index % 10];
+  // Distinct on both dark and bright images, and none of them grey; twenty, so street-scene label
+  // sets (CamVid's 11, Cityscapes' 19) get one colour per class.
+  static const cv::Vec3b kPalette[] = {
+      {230, 25, 75},   {60, 180, 75},   {0, 130, 200}, {245, 130, 48},  {145, 30, 180},
+      {70, 240, 240},  {240, 50, 230},  {210, 245, 60}, {250, 190, 212}, {0, 128, 128},
+      {220, 190, 255}, {170, 110, 40},  {255, 250, 200}, {128, 0, 0},   {170, 255, 195},
+      {128, 128, 0},   {255, 215, 180}, {0, 0, 128},   {255, 225, 25},  {60, 60, 255}};
+  return kPalette[index % (sizeof kPalette / sizeof kPalette[0])];
 }
 
 std::string class_color_hex(size_t index) {

@@ -12,7 +12,7 @@
 
 namespace segkit::report {
 
-/// RGB colour of class `index` (ten fixed colours, then repeating).
+/// RGB colour of class `index` (twenty fixed colours, then repeating).
 cv::Vec3b class_color(size_t index);
 
 /// "#rrggbb" of class_color(index), for HTML legends.

@@ -181,13 +181,21 @@ TEST_F(Multiclass, SmpActivationsAreHonouredOnce) {
     return dir;
   };
   ASSERT_EQ(predict_probabilities(run() / "fold0/best", "plain").exit_code, 0);
-  const auto softmax = predict_probabilities(with_activation("hub_softmax2d", "softmax2d", false), "hub");
-  ASSERT_EQ(softmax.exit_code, 0) << softmax.err;
-  // Without segkit.json the classes are class0.. and the preprocessing SMP's ImageNet Normalize, as the run's.
   const auto plain = read_file(*dir_ / "plain/probabilities/0.safetensors");
-  const auto hub = read_file(*dir_ / "hub/probabilities/0.safetensors");
-  EXPECT_EQ(nlohmann::json::parse(read_file(*dir_ / "hub/index.json"))["mode"], "multiclass");
-  EXPECT_TRUE(plain == hub) << "the softmax was applied twice, or not at all";
+  // Without segkit.json the classes are class0.. and the preprocessing SMP's ImageNet Normalize, as the run's.
+  for (const std::string activation : {"softmax2d", "softmax", "logsoftmax"}) {
+    const auto out = "hub_" + activation;
+    const auto predicted = predict_probabilities(with_activation("model_" + activation, activation, false), out);
+    ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+    EXPECT_EQ(nlohmann::json::parse(read_file(*dir_ / out / "index.json"))["mode"], "multiclass") << activation;
+    EXPECT_TRUE(read_file(*dir_ / out / "probabilities/0.safetensors") == plain)
+        << activation << ": the softmax was applied twice, or not at all";
+  }
+  // sigmoid means independent channels: the same logits give sigmoid probabilities, not softmax ones.
+  const auto sigmoid = predict_probabilities(with_activation("model_sigmoid", "sigmoid", false), "hub_sigmoid");
+  ASSERT_EQ(sigmoid.exit_code, 0) << sigmoid.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(*dir_ / "hub_sigmoid/index.json"))["mode"], "multilabel");
+  EXPECT_FALSE(read_file(*dir_ / "hub_sigmoid/probabilities/0.safetensors") == plain);
 
   const auto contradicting = predict_probabilities(with_activation("hub_sigmoid", "sigmoid", true), "bad");
   EXPECT_NE(contradicting.exit_code, 0);
@@ -196,6 +204,48 @@ TEST_F(Multiclass, SmpActivationsAreHonouredOnce) {
   const auto tanh = predict_probabilities(with_activation("hub_tanh", "tanh", false), "bad2");
   EXPECT_NE(tanh.exit_code, 0);
   EXPECT_NE(tanh.err.find("activation 'tanh' gives no class probabilities"), std::string::npos) << tanh.err;
+}
+
+// The recipe itself on ../shared/data/camvid_sample: the real config for two training steps, then
+// predict --save labels and evaluate on the 34 validation frames, whose label 11 is void.
+TEST(MulticlassCamvid, TheRecipeTrainsPredictsLabelsAndEvaluatesOnTheSample) {
+  SEGKIT_REQUIRE_SHARED(shared);
+  const auto camvid = shared / "data/camvid_sample";
+  if (!fs::exists(camvid)) GTEST_SKIP() << camvid << " not found";
+  test::TempDir dir;
+  const auto config = test::source_dir() / "configs/camvid_fpn.yaml";
+  const auto trained = run_segkit("train '" + config.string() + "' --out '" + (dir / "run").string() +
+                                  "' train.epochs=1 train.steps_per_epoch=2 train.report_examples=1");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_TRUE(fs::exists(dir / "run/fold0/confusion_matrix.json"));
+
+  const auto val = test::write_text(dir / "val.yaml", "data:\n  format: mask_folder\n  image_dir: " +
+                                                          (camvid / "val/images").string() + "\n  mask_dir: " +
+                                                          (camvid / "val/labels").string() +
+                                                          "\n  mask_mode: index\n"
+                                                          "  class_values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+                                                          "  classes: [sky, building, pole, road, pavement, tree, "
+                                                          "signsymbol, fence, car, pedestrian, bicyclist]\n"
+                                                          "model: {mode: multiclass}\n");
+  const auto predicted = run_segkit("predict --run '" + (dir / "run").string() + "' --input '" + val.string() +
+                                    "' --out '" + (dir / "pred").string() + "' --save labels");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_NE(predicted.out.find("predicted 34 images"), std::string::npos) << predicted.out;
+  const cv::Mat labels = io::read_image(dir / "pred/labels/0016E5_07959.png", io::ImageMode::kAsStored);
+  EXPECT_EQ(labels.size(), cv::Size(480, 360));
+
+  const auto json_file = dir / "scores.json";
+  const auto evaluated =
+      run_segkit("evaluate '" + val.string() + "' --pred '" + (dir / "pred").string() + "' --json '" + json_file.string() + "'");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto scores = nlohmann::json::parse(read_file(json_file));
+  EXPECT_EQ(scores["classes"].size(), 11u);
+  int64_t labelled = 0;  // every pixel of the 34 frames whose label is not 11 (void)
+  for (const auto& entry : fs::directory_iterator(camvid / "val/labels")) {
+    const cv::Mat truth = io::read_image(entry.path(), io::ImageMode::kAsStored);
+    labelled += cv::countNonZero(truth != 11);
+  }
+  EXPECT_EQ(counted_pixels(scores["confusion_matrix"]), labelled);
 }
 
 }  // namespace

@@ -126,6 +126,24 @@ TEST(ReportCharts, FollowTheKeysTheLogHas) {
   EXPECT_EQ(charts.learning_rate->series.size(), 2u);
 }
 
+// A multiclass run's confusion matrix: rows shaded by their share, the best epoch's IoU as bars.
+TEST(RunReport, MulticlassRunsShowTheirConfusionMatrixAndIouBars) {
+  ReportInfo info;
+  info.class_names = {"membrane", "cell"};
+  info.monitor = "val.iou";
+  info.confusion_matrix = {{30, 10}, {0, 60}};
+  const std::string html = render_report("run", info, parse_run_log(kLog, "run/log.jsonl"), {});
+  EXPECT_NE(html.find("Confusion matrix (validation, best epoch)"), std::string::npos);
+  EXPECT_NE(html.find("<title>membrane predicted as cell: 10 pixels</title>"), std::string::npos);
+  EXPECT_NE(html.find(">75</text>"), std::string::npos) << "30 of membrane's 40 pixels: 75 %";
+  EXPECT_NE(html.find(">0.6</text>"), std::string::npos) << "the best epoch's (2) membrane IoU bar";
+  EXPECT_NE(html.find("href=\"#confusion\""), std::string::npos);
+  info.confusion_matrix = {{1, 2}};
+  EXPECT_THROW(render_report("run", info, parse_run_log(kLog, "run/log.jsonl"), {}), ShapeError);
+  EXPECT_EQ(render_report("run", {}, parse_run_log(kLog, "run/log.jsonl"), {}).find("Confusion matrix"),
+            std::string::npos);
+}
+
 TEST(ReportExamples, DicePerClassAndOverlay) {
   const ReportExample ex = make_example("a", 8, 16, true);
   const auto dice = dice_per_class(ex.truth, ex.prediction);
