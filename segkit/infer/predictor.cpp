@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "segkit/core/atomic_file.h"
@@ -14,6 +15,7 @@
 #include "segkit/nn/mixed_precision.h"
 #include "segkit/nn/runtime.h"
 #include "segkit/nn/task_outputs.h"
+#include "segkit/transforms/placement.h"
 #include "segkit/transforms/transform_registry.h"
 
 namespace segkit::infer {
@@ -125,7 +127,7 @@ Predictor::Predictor(std::vector<LoadedModel> models, PredictorOptions options)
   }
 }
 
-Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) const {
+Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size, cv::Size read_size) const {
   c10::InferenceMode inference;
   const auto input = image.unsqueeze(0).to(device_);
   const int64_t height = input.size(2), width = input.size(3);
@@ -150,7 +152,20 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size) 
   Prediction prediction;
   prediction.size = source_size;
   auto mean = sum / static_cast<double>(models_.size());
-  if (height != source_size.height || width != source_size.width) {
+  // Padding added by the preprocessing (SMP's PadIfNeeded to a multiple of 32) is cut off, not
+  // squeezed into the image by the resize below.
+  if (read_size.empty()) read_size = source_size;
+  const auto placement = transforms::content_placement(*models_.front().preprocess, read_size);
+  if (placement && placement->output == cv::Size(static_cast<int>(width), static_cast<int>(height))) {
+    const cv::Rect content(cv::Point(static_cast<int>(std::lround(placement->content.x)),
+                                     static_cast<int>(std::lround(placement->content.y))),
+                           cv::Point(static_cast<int>(std::lround(placement->content.br().x)),
+                                     static_cast<int>(std::lround(placement->content.br().y))));
+    if (content.width > 0 && content.height > 0 && content.size() != placement->output) {
+      mean = mean.slice(2, content.y, content.y + content.height).slice(3, content.x, content.x + content.width);
+    }
+  }
+  if (mean.size(2) != source_size.height || mean.size(3) != source_size.width) {
     mean = F::interpolate(mean, F::InterpolateFuncOptions()
                                     .size(std::vector<int64_t>{source_size.height, source_size.width})
                                     .mode(torch::kBilinear)
@@ -168,7 +183,8 @@ void Predictor::predict_dataset(const data::DatasetPtr& dataset, const std::func
   loader::DataLoader images(dataset, models_.front().preprocess, options);
   images.start_epoch(0);
   while (auto batch = images.next()) {
-    auto prediction = predict(batch->images[0], options_.output_size.value_or(batch->source_sizes[0]));
+    auto prediction =
+        predict(batch->images[0], options_.output_size.value_or(batch->source_sizes[0]), batch->source_sizes[0]);
     prediction.id = batch->ids[0];
     sink(prediction);
   }

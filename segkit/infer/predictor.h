@@ -7,8 +7,9 @@
 //
 // For each image: the run's validation preprocessing (augment.val of RUN/config.yaml; ImageNet
 // Normalize when the model comes without a run), padding to a multiple of 32 when the size is not
-// one, TTA (tta.h) or sliding-window tiling (tiling.h), the mean over the models, then bilinear
-// resizing back to the size the image had on disk. Probabilities are sigmoids, or softmaxes for
+// one, TTA (tta.h) or sliding-window tiling (tiling.h), the mean over the models, the padding that
+// augment.val added (PadIfNeeded) cropped off, then bilinear resizing back to the size the image had
+// on disk. Probabilities are sigmoids, or softmaxes for
 // multiclass models, and everything averaged (TTA, tiles, folds) is a probability. Decoding and preprocessing run in loader worker
 // threads while the model computes. Models take the BN-folded, channels-last fast path
 // (models::inference_copy) unless asked not to.
@@ -71,8 +72,10 @@ class Predictor {
   /// Throws ConfigError when the models disagree on their classes or mode, or the list is empty.
   Predictor(std::vector<LoadedModel> models, PredictorOptions options);
 
-  /// One preprocessed image (C x h x w) -> probabilities resized to `source_size`.
-  Prediction predict(const torch::Tensor& image, cv::Size source_size) const;
+  /// One preprocessed image (C x h x w) -> probabilities resized to `source_size`. `read_size` is
+  /// the image's size before preprocessing (empty: `source_size`): padding the preprocessing added
+  /// (PadIfNeeded, transforms/placement.h) is cropped off before resizing.
+  Prediction predict(const torch::Tensor& image, cv::Size source_size, cv::Size read_size = {}) const;
 
   /// Streams every image of `dataset` through the models, in dataset order.
   void predict_dataset(const data::DatasetPtr& dataset, const std::function<void(const Prediction&)>& sink) const;

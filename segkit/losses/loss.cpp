@@ -18,27 +18,6 @@ std::string shape_of(const torch::Tensor& tensor) {
 
 }  // namespace
 
-Mode parse_mode(const std::string& name) {
-  if (name == "binary") return Mode::kBinary;
-  if (name == "multiclass") return Mode::kMulticlass;
-  if (name == "multilabel") return Mode::kMultilabel;
-  const std::vector<std::string> modes{"binary", "multiclass", "multilabel"};
-  throw ConfigError("unknown loss mode '" + name + "'" + did_you_mean(name, modes) +
-                    "; valid modes: " + join(modes, ", "));
-}
-
-std::string mode_name(Mode mode) {
-  switch (mode) {
-    case Mode::kBinary:
-      return "binary";
-    case Mode::kMulticlass:
-      return "multiclass";
-    case Mode::kMultilabel:
-      return "multilabel";
-  }
-  return "?";
-}
-
 torch::Tensor Loss::per_class(const torch::Tensor&, const torch::Tensor&) const { return {}; }
 
 torch::Tensor reduce_classes(const torch::Tensor& per_class, const std::vector<double>& class_weights) {

@@ -17,13 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "segkit/core/task_mode.h"
+
 namespace segkit::losses {
 
-enum class Mode { kBinary, kMulticlass, kMultilabel };
+/// The task's mode (core/task_mode.h): the losses' modes are SMP's names for the same three.
+using Mode = ::segkit::TaskMode;
 
 /// "binary" | "multiclass" | "multilabel"; throws ConfigError naming the closest mode otherwise.
-Mode parse_mode(const std::string& name);
-std::string mode_name(Mode mode);
+inline Mode parse_mode(const std::string& name) { return parse_task_mode(name, "loss mode"); }
+inline std::string mode_name(Mode mode) { return task_mode_name(mode); }
 
 /// Fields SMP's losses share. Defaults are SMP's; a loss that does not use a field says so.
 struct LossOptions {

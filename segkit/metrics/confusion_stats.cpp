@@ -61,15 +61,6 @@ Stats multiclass_stats(const torch::Tensor& output, const torch::Tensor& target,
 
 }  // namespace
 
-Mode parse_mode(const std::string& name) {
-  if (name == "binary") return Mode::kBinary;
-  if (name == "multiclass") return Mode::kMulticlass;
-  if (name == "multilabel") return Mode::kMultilabel;
-  const std::vector<std::string> modes{"binary", "multiclass", "multilabel"};
-  throw ConfigError("unknown metric mode '" + name + "'" + did_you_mean(name, modes) +
-                    "; valid modes: " + join(modes, ", "));
-}
-
 Stats Stats::cat(const Stats& other) const {
   if (!tp.defined()) return other;
   if (!other.tp.defined()) return *this;

@@ -21,12 +21,15 @@
 #include <optional>
 #include <string>
 
+#include "segkit/core/task_mode.h"
+
 namespace segkit::metrics {
 
-enum class Mode { kBinary, kMulticlass, kMultilabel };
+/// The task's mode (core/task_mode.h), as SMP's get_stats names it.
+using Mode = ::segkit::TaskMode;
 
 /// "binary" | "multiclass" | "multilabel"; throws ConfigError naming the closest mode otherwise.
-Mode parse_mode(const std::string& name);
+inline Mode parse_mode(const std::string& name) { return parse_task_mode(name, "metric mode"); }
 
 struct StatsOptions {
   /// Binarisation threshold for float outputs (binary, multilabel); nullopt: outputs are 0/1 ints.

@@ -21,6 +21,7 @@
 //   pad.min_height = 256; pad.min_width = 256;
 //   PadIfNeeded pad_transform(pad);
 
+#include <array>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <vector>
@@ -131,6 +132,7 @@ class CropNonEmptyMaskIfExists : public Transform {
 class Resize : public Transform {
  public:
   Resize(int height, int width, int interpolation = cv::INTER_LINEAR, double p = 1.0);
+  cv::Size size() const { return {width_, height_}; }
   std::string name() const override { return "Resize"; }
   std::string describe() const override;
 
@@ -164,6 +166,8 @@ struct PadIfNeededOptions {
 class PadIfNeeded : public Transform {
  public:
   explicit PadIfNeeded(PadIfNeededOptions options = {});
+  /// {top, bottom, left, right} for an image of `size`; nullopt for position random.
+  std::optional<std::array<int, 4>> padding(cv::Size size) const;
   std::string name() const override { return "PadIfNeeded"; }
   std::string describe() const override;
 
@@ -171,6 +175,7 @@ class PadIfNeeded : public Transform {
   void apply(data::Sample& sample, Rng& rng) const override;
 
  private:
+  std::array<int, 4> placed_padding(cv::Size size, Rng& rng) const;
   PadIfNeededOptions options_;
 };
 

@@ -76,10 +76,16 @@ PadIfNeeded::PadIfNeeded(PadIfNeededOptions options)
   detail::check_border_mode(options_.border_mode);
 }
 
-void PadIfNeeded::apply(data::Sample& sample, Rng& rng) const {
+std::optional<std::array<int, 4>> PadIfNeeded::padding(cv::Size size) const {
+  if (options_.position == PadPosition::kRandom) return std::nullopt;
+  Rng unused;  // fixed positions draw nothing
+  return placed_padding(size, unused);
+}
+
+std::array<int, 4> PadIfNeeded::placed_padding(cv::Size size, Rng& rng) const {
   const auto& o = options_;
-  auto [top, bottom] = axis_padding(sample.image.rows, o.min_height, o.pad_height_divisor);
-  auto [left, right] = axis_padding(sample.image.cols, o.min_width, o.pad_width_divisor);
+  auto [top, bottom] = axis_padding(size.height, o.min_height, o.pad_height_divisor);
+  auto [left, right] = axis_padding(size.width, o.min_width, o.pad_width_divisor);
   switch (o.position) {
     case PadPosition::kCenter:
       break;
@@ -109,6 +115,12 @@ void PadIfNeeded::apply(data::Sample& sample, Rng& rng) const {
       break;
     }
   }
+  return {top, bottom, left, right};
+}
+
+void PadIfNeeded::apply(data::Sample& sample, Rng& rng) const {
+  const auto& o = options_;
+  const auto [top, bottom, left, right] = placed_padding(sample.image.size(), rng);
   if (top == 0 && bottom == 0 && left == 0 && right == 0) return;
   sample.image = detail::pad(sample.image, top, bottom, left, right, o.border_mode, o.value);
   if (sample.has_mask()) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "segkit/core/error.h"
+#include "segkit/transforms/placement.h"
 #include "segkit/transforms/transforms.h"
 #include "tests/transforms/transform_test_util.h"
 
@@ -233,6 +234,39 @@ TEST(RandomRotate90, ProducesEachOfTheFourTurnsAndNothingElse) {
   const std::set<std::pair<int, int>> expected = {
       {0, 0}, {kWidth - 1, 0}, {kWidth - 1, kHeight - 1}, {0, kHeight - 1}};
   EXPECT_EQ(corners, expected);
+}
+
+}  // namespace
+}  // namespace segkit::transforms
+
+namespace segkit::transforms {
+namespace {
+
+// Where a validation pipeline puts the image, so predictions can be cropped back (infer/predictor.cpp).
+TEST(ContentPlacement, PaddingShiftsAndResizeScalesTheImage) {
+  const auto pipeline = build_pipeline(config::json::parse(R"([{"PadIfNeeded": {"min_height": 384, "min_width": 480}},
+                                                              "Normalize"])"),
+                                       "augment.val");
+  const auto placed = content_placement(*pipeline, {480, 360});
+  ASSERT_TRUE(placed.has_value());
+  EXPECT_EQ(placed->output, cv::Size(480, 384));
+  EXPECT_EQ(placed->content, cv::Rect2d(0, 12, 480, 360));  // albumentations' centre: 12 above, 12 below
+
+  const auto resized = build_pipeline(config::json::parse(R"([{"Resize": {"height": 200, "width": 240}},
+                                                             {"PadIfNeeded": {"min_height": 224, "min_width": 256,
+                                                                              "position": "top_left"}}])"),
+                                      "augment.val");
+  const auto scaled = content_placement(*resized, {480, 400});
+  ASSERT_TRUE(scaled.has_value());
+  EXPECT_EQ(scaled->output, cv::Size(256, 224));
+  EXPECT_EQ(scaled->content, cv::Rect2d(0, 0, 240, 200));
+  // Already large enough: nothing to undo.
+  EXPECT_EQ(content_placement(*pipeline, {512, 512})->content, cv::Rect2d(0, 0, 512, 512));
+
+  const auto random = build_pipeline(config::json::parse(R"([{"PadIfNeeded": {"min_height": 64, "min_width": 64,
+                                                                              "position": "random"}}])"),
+                                     "augment.val");
+  EXPECT_FALSE(content_placement(*random, {32, 32}).has_value());
 }
 
 }  // namespace
