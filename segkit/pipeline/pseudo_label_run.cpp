@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "segkit/core/error.h"
 #include "segkit/data/prepared_dataset.h"
@@ -65,12 +66,13 @@ class PseudoLabelledDataset : public data::Dataset {
     const auto& entry = selected_.at(index);
     data::Sample sample = source_->get(entry.source_position);
     sample.id = entry.image.id;
-    if (sample.image.rows != entry.image.height || sample.image.cols != entry.image.width) {
-      throw DataError(fmt::format("{}: the image is {}x{} but its prediction is {}x{}", sample.id, sample.image.rows,
-                                  sample.image.cols, entry.image.height, entry.image.width));
-    }
     sample.mask = request_.soft ? read_soft_mask(request_.predictions, entry.image, classes_.size())
                                 : submit::read_prediction_masks(request_.predictions, entry.image, classes_);
+    // Predictions written at another size (the clouds kernels predict 350x525 for 1400x2100 images,
+    // `predict --output-size`) label the image at its own size: soft labels bilinear, masks nearest.
+    if (sample.mask.size() != sample.image.size()) {
+      cv::resize(sample.mask, sample.mask, sample.image.size(), 0, 0, request_.soft ? cv::INTER_LINEAR : cv::INTER_NEAREST);
+    }
     std::vector<cv::Mat> planes;
     cv::split(sample.mask, planes);
     for (size_t k = 0; k < planes.size(); ++k) {

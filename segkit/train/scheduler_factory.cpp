@@ -23,11 +23,13 @@ std::unique_ptr<Scheduler> build_scheduler(torch::optim::Optimizer& optimizer, c
     SectionArgs args(section, "scheduler 'phases'");
     args.declare("name");
     args.declare("phases");
+    args.declare("monitor");  // read by the trainer (train_options.h)
     args.finish();
     return std::make_unique<PhasedSchedule>(optimizer, section["phases"], steps_per_epoch, epochs, monitor_maximizes);
   }
   SectionArgs args(section, "scheduler '" + name + "'");
   args.declare("name");
+  args.declare("monitor");  // read by the trainer (train_options.h)
   Warmup warmup;
   warmup.steps = args.integer("warmup_steps", warmup.steps);
   warmup.start_factor = args.number("warmup_start_factor", warmup.start_factor);

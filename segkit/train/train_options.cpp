@@ -50,6 +50,22 @@ TaskMode task_mode(const config::Config& config) {
   return mode;
 }
 
+std::string scheduler_monitor(const config::Config& config) {
+  const auto& section = config.at("scheduler");
+  if (!section.is_object() || !section.contains("monitor")) return "";
+  if (!section["monitor"].is_string() || section["monitor"].get<std::string>().empty()) {
+    throw ConfigError(config.where("scheduler.monitor") + "scheduler.monitor must be a log key such as val.loss, got " +
+                      section["monitor"].dump());
+  }
+  return section["monitor"].get<std::string>();
+}
+
+bool scheduler_monitor_maximizes(const config::Config& config) {
+  const auto monitor = scheduler_monitor(config);
+  if (monitor.empty()) return config.get<std::string>("train.monitor_mode") == "max";
+  return monitor.find("loss") == std::string::npos;
+}
+
 TrainOptions read_train_options(const config::Config& config) {
   TrainOptions options;
   options.mode = task_mode(config);
@@ -62,6 +78,7 @@ TrainOptions read_train_options(const config::Config& config) {
   options.clip_grad_norm = config.get<double>("train.clip_grad_norm");
   options.monitor = config.get<std::string>("train.monitor");
   options.monitor_maximizes = config.get<std::string>("train.monitor_mode") == "max";
+  options.scheduler_monitor = scheduler_monitor(config);
   options.early_stopping = config.get<int>("train.early_stopping");
   options.checkpoint_every = config.get<int>("train.checkpoint_every");
   options.freeze_encoder_epochs = config.get<int>("train.freeze_encoder_epochs");

@@ -22,6 +22,8 @@ struct TrainOptions {
   double clip_grad_norm = 0.0;
   std::string monitor = "val.dice";
   bool monitor_maximizes = true;
+  /// scheduler.monitor: the epoch value the schedule follows; empty = `monitor`.
+  std::string scheduler_monitor;
   int early_stopping = 0;
   int checkpoint_every = 0;
   int freeze_encoder_epochs = 0;
@@ -43,6 +45,14 @@ struct TrainOptions {
 /// says `mode: multiclass` or is cross_entropy / soft_ce, else multilabel. A stated mode that
 /// contradicts the loss is a ConfigError naming both keys.
 TaskMode task_mode(const config::Config& config);
+
+/// scheduler.monitor, or "" when the schedule follows train.monitor.
+std::string scheduler_monitor(const config::Config& config);
+
+/// Whether the value the schedule follows is better when larger: train.monitor_mode for
+/// train.monitor; for a scheduler.monitor, false when its name contains "loss", else true (a
+/// plateau's own `mode` overrides it).
+bool scheduler_monitor_maximizes(const config::Config& config);
 
 /// Reads `train.*`, `seed`, `device` and `cudnn_benchmark` from a config resolved against segkit_schema().
 TrainOptions read_train_options(const config::Config& config);

@@ -254,7 +254,7 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
   });
   with_config_location(config, "scheduler", [&] {
     parts.scheduler = build_scheduler(*parts.optimizer, config.at("scheduler"), steps_per_epoch, config.get<int>("train.epochs"),
-                                      config.get<std::string>("train.monitor_mode") == "max");
+                                      scheduler_monitor_maximizes(config));
   });
   return parts;
 }

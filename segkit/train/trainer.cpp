@@ -274,15 +274,22 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     }
     entry["train"] = train_metrics.summary();
     if (writer) entry["val"] = val_metrics.summary();
-    auto monitored = writer ? lookup_number(entry, options_.monitor) : std::optional<double>(0.0);
-    if (!monitored) {
-      throw ConfigError(fmt::format("train.monitor: '{}' is not a number in the epoch log; it has: {}", options_.monitor,
-                                    join(numeric_keys(entry), ", ")));
-    }
+    const auto logged = [&](const std::string& key, const char* setting) {
+      const auto value = writer ? lookup_number(entry, key) : std::optional<double>(0.0);
+      if (!value) {
+        throw ConfigError(fmt::format("{}: '{}' is not a number in the epoch log; it has: {}", setting, key,
+                                      join(numeric_keys(entry), ", ")));
+      }
+      return *value;
+    };
+    std::optional<double> monitored = logged(options_.monitor, "train.monitor");
+    // The schedule may follow another value than the checkpoint (plateau on val.loss, best by Dice).
+    double scheduled = options_.scheduler_monitor.empty() ? *monitored : logged(options_.scheduler_monitor, "scheduler.monitor");
     if (communicator_) {
-      std::vector<torch::Tensor> value{torch::tensor({*monitored}, torch::kFloat64)};
+      std::vector<torch::Tensor> value{torch::tensor({*monitored, scheduled}, torch::kFloat64)};
       communicator_->broadcast(value, 0);
-      monitored = value[0].item<double>();
+      monitored = value[0][0].item<double>();
+      scheduled = value[0][1].item<double>();
     }
     const bool improved = !state.best || (options_.monitor_maximizes ? *monitored > *state.best : *monitored < *state.best);
     if (improved) {
@@ -307,7 +314,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     }
     if (impl.ema && writer) impl.ema->swap(model);
     entry["best"] = improved;
-    parts_.scheduler->step_epoch(*monitored);
+    parts_.scheduler->step_epoch(scheduled);
     state.history.push_back(entry);
     state.batch_in_epoch = 0;
     const bool stop_early = options_.early_stopping > 0 && state.epochs_since_best >= options_.early_stopping;

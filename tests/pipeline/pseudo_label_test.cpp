@@ -93,6 +93,31 @@ TEST(PseudoLabel, WithoutAClassifierThePeakProbabilityDecides) {
   EXPECT_EQ(pseudo_label(request).selected, 2u);
 }
 
+// Predictions written at a quarter of the image size (the clouds kernels: 350x525 for 1400x2100)
+// label the full-size image: masks by nearest neighbour, soft labels bilinear.
+TEST(PseudoLabel, PredictionsAtAnotherSizeLabelTheImageAtItsOwnSize) {
+  test::TempDir root;
+  submit::PredictionIndex index{kClasses, {}};
+  write_image_and_prediction(root.path(), index, 0, 0.9, 0.1, {0.9f, 0.1f});
+  submit::write_prediction_index(root / "pred", index);
+  io::write_image(root / "images/img0.png", cv::Mat(24, 32, CV_8UC3, cv::Scalar::all(10)));  // 4x the prediction
+
+  const auto hard = [&] {
+    pseudo_label(request_for(root.path()));
+    return data::PreparedDataset(root / "pseudo").get(0);
+  }();
+  ASSERT_EQ(hard.mask.size(), cv::Size(32, 24));
+  EXPECT_EQ(hard.mask.at<cv::Vec2b>(12, 15), cv::Vec2b(1, 0));  // a's left half, scaled
+  EXPECT_EQ(hard.mask.at<cv::Vec2b>(12, 16), cv::Vec2b(0, 0));
+  auto soft_request = request_for(root.path());
+  soft_request.soft = true;
+  soft_request.out_dir = root / "soft";
+  pseudo_label(soft_request);
+  const auto soft = data::PreparedDataset(root / "soft").get(0);
+  ASSERT_EQ(soft.mask.size(), cv::Size(32, 24));
+  EXPECT_FLOAT_EQ(soft.mask.at<cv::Vec2f>(12, 2)[0], 230.f / 255.f);
+}
+
 TEST(PseudoLabel, RefusesBadThresholdsMissingImagesAndAnEmptySelection) {
   test::TempDir root;
   submit::PredictionIndex index{kClasses, {}};

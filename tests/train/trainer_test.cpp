@@ -253,5 +253,35 @@ TEST(Trainer, ConfigErrorsNameTheKey) {
   }
 }
 
+// scheduler.monitor: the plateau follows its own value (here the step count, which never falls, so
+// every epoch after the first is "no improvement" in mode min) while the best checkpoint follows
+// train.monitor.
+TEST(Trainer, ThePlateauFollowsSchedulerMonitorNotTheCheckpointMonitor) {
+  SteelRun run;
+  RunRequest request;
+  request.run_dir = run.dir / "run";
+  const auto results = train_from_config(
+      run.config({"train.epochs=4", "scheduler={name: plateau, monitor: step, mode: min, patience: 0, factor: 0.5}"}),
+      run.dir / "steel", request);
+  const auto& history = results[0].state.history;
+  ASSERT_EQ(history.size(), 4u);
+  const auto lr = [&](size_t epoch) { return history[epoch]["lr"]["decoder"].get<double>(); };
+  EXPECT_DOUBLE_EQ(lr(1), lr(0));
+  EXPECT_DOUBLE_EQ(lr(2), 0.5 * lr(0));
+  EXPECT_DOUBLE_EQ(lr(3), 0.25 * lr(0));
+  EXPECT_EQ(results[0].state.best, std::optional<double>(history[results[0].state.best_epoch - 1]["val"]["dice"].get<double>()));
+
+  request.run_dir = run.dir / "bad";
+  try {
+    train_from_config(run.config({"train.epochs=1", "scheduler={name: plateau, monitor: val.dcie}"}), run.dir / "steel",
+                      request);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("scheduler.monitor: 'val.dcie' is not a number in the epoch log"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace segkit::train
