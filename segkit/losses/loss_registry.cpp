@@ -2,6 +2,7 @@
 
 #include "segkit/core/strings.h"
 #include "segkit/losses/bce_loss.h"
+#include "segkit/losses/channel_dice_loss.h"
 #include "segkit/losses/cross_entropy_loss.h"
 #include "segkit/losses/dice_loss.h"
 #include "segkit/losses/focal_loss.h"
@@ -130,7 +131,7 @@ LossPtr build_bce_dice(LossArgs& args) {
   const auto weights = args.get<std::vector<double>>("weights", {1.0, 1.0});
   if (weights.size() != 2) throw ConfigError("loss 'bce_dice': weights must be [bce_weight, dice_weight]");
   const auto dice = args.get<std::string>("dice", "symmetric_dice");
-  const std::vector<std::string> dice_names{"symmetric_dice", "dice", "dice_pos", "jaccard"};
+  const std::vector<std::string> dice_names{"symmetric_dice", "dice", "dice_pos", "dice_pos_channels", "jaccard"};
   if (std::find(dice_names.begin(), dice_names.end(), dice) == dice_names.end()) {
     throw ConfigError("loss 'bce_dice': dice must be one of " + join(dice_names, ", ") + ", got '" + dice + "'" +
                       did_you_mean(dice, dice_names));
@@ -174,6 +175,12 @@ const std::vector<LossSpec>& loss_specs() {
        [](LossArgs& args) { return build_dice(args, false); }},
       {"dice_pos", "SMP DiceLoss over the images with a non-empty truth only",
        [](LossArgs& args) { return build_dice(args, true); }},
+      {"dice_pos_channels", "soft Dice per (image, class), averaged over the channels with a non-empty truth",
+       [](LossArgs& args) {
+         LossOptions options;
+         read_fields(args, options, {Field::kMode, Field::kFromLogits, Field::kSmooth, Field::kClassWeights, Field::kEps});
+         return std::make_shared<ChannelDiceLoss>(options);
+       }},
       {"symmetric_dice", "the seed pipelines' per-image foreground + background Dice", build_symmetric_dice},
       {"jaccard", "1 - soft IoU per class over the batch (SMP JaccardLoss)",
        [](LossArgs& args) { return std::make_shared<JaccardLoss>(read_region<DiceOptions>(args, false)); }},

@@ -115,6 +115,31 @@ TEST(DiceLoss, PositivesOnlyIgnoresEmptyImages) {
   EXPECT_EQ(zero.item<double>(), 0.0);
 }
 
+// The clouds seg2 loss: Dice per (image, class), over the channels with a non-empty truth only.
+TEST(DiceLoss, PositiveChannelsOnlyAveragesThePerChannelDiceOfNonEmptyTruths) {
+  // Image 0: class 0 all positive and predicted p = sigmoid(0) = 0.5 everywhere; class 1 empty.
+  // Image 1: both empty. One positive channel: dice = 2 * 0.5 * 4 / (0.5 * 4 + 4) = 2/3.
+  auto logits = torch::zeros({2, 2, 2, 2}, torch::requires_grad());
+  auto masks = torch::zeros({2, 2, 2, 2});
+  masks[0][0].fill_(1);
+  auto loss = build_loss({{"name", "dice_pos_channels"}});
+  EXPECT_NEAR(loss->forward(logits, masks).item<double>(), 1.0 - 2.0 / 3.0, 1e-6);
+  // dice_pos keeps image 0 whole, so its empty class-1 channel counts too: another value.
+  EXPECT_GT(std::fabs(build_loss({{"name", "dice_pos"}})->forward(logits, masks).item<double>() - 1.0 / 3.0), 1e-3);
+  // A second positive channel with a perfect prediction halves the loss; class weights 1:3 weight it.
+  auto sure = logits.detach().clone();
+  sure[1][1].fill_(20.0);
+  masks[1][1].fill_(1);
+  EXPECT_NEAR(loss->forward(sure, masks).item<double>(), (1.0 / 3.0) / 2.0, 1e-5);
+  auto weighted = build_loss({{"name", "dice_pos_channels"}, {"class_weights", {1.0, 3.0}}});
+  EXPECT_NEAR(weighted->forward(sure, masks).item<double>(), (1.0 / 3.0) / 4.0, 1e-5);
+  // No positive channel: 0, and backward still works.
+  auto none = loss->forward(logits, torch::zeros({2, 2, 2, 2}));
+  EXPECT_EQ(none.item<double>(), 0.0);
+  none.backward();
+  EXPECT_THROW(build_loss({{"name", "dice_pos_channels"}, {"mode", "multiclass"}}), ConfigError);
+}
+
 TEST(DiceLoss, MulticlassIgnoreIndexDropsPixels) {
   torch::manual_seed(2);
   auto logits = torch::randn({2, 3, 8, 8});
