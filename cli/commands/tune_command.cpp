@@ -44,6 +44,7 @@ void add_tune_command(CLI::App& app) {
     std::string output;
     std::vector<int> min_areas;
     int min_total = 0;
+    double min_prob_sum = 0;
   };
   auto args = std::make_shared<Args>();
   auto* tune = app.add_subcommand("tune", "Fit per-class threshold, min_area and classifier gate on out-of-fold predictions");
@@ -56,6 +57,10 @@ void add_tune_command(CLI::App& app) {
   tune->add_option("--min-total", args->min_total,
                    "fixed min_total (mask emptied below this many pixels) searched under and written, at the "
                    "out-of-fold size")
+      ->check(CLI::NonNegativeNumber);
+  tune->add_option("--min-prob-sum", args->min_prob_sum,
+                   "fixed min_prob_sum (mask emptied when its probabilities sum below this) searched under and "
+                   "written, at the out-of-fold size")
       ->check(CLI::NonNegativeNumber);
   tune->callback([args] {
     if (args->run_dir.empty() && (args->oof_files.empty() || args->output.empty())) {
@@ -73,6 +78,7 @@ void add_tune_command(CLI::App& app) {
     postprocess::SearchOptions options;
     options.min_areas = args->min_areas;
     options.min_total = args->min_total;
+    options.min_prob_sum = args->min_prob_sum;
     const auto start = std::chrono::steady_clock::now();
     const auto result = postprocess::search_postprocess(oof, class_names(run_dir, oof.num_classes), options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -10,7 +10,7 @@ namespace segkit::postprocess {
 
 bool ClassPostprocess::operator==(const ClassPostprocess& other) const {
   return threshold == other.threshold && min_area == other.min_area && min_total == other.min_total &&
-         fill_holes == other.fill_holes && shape == other.shape && cls_threshold == other.cls_threshold;
+         min_prob_sum == other.min_prob_sum && fill_holes == other.fill_holes && shape == other.shape && cls_threshold == other.cls_threshold;
 }
 
 const std::vector<std::string>& shape_names() {
@@ -26,8 +26,8 @@ void validate(const ClassPostprocess& params, const std::string& where) {
   if (params.cls_threshold && !in_unit(*params.cls_threshold)) {
     throw ConfigError(where + "cls_threshold must be in [0, 1], got " + std::to_string(*params.cls_threshold));
   }
-  if (params.min_area < 0 || params.min_total < 0) {
-    throw ConfigError(where + "min_area and min_total must be >= 0");
+  if (params.min_area < 0 || params.min_total < 0 || !(params.min_prob_sum >= 0.0)) {
+    throw ConfigError(where + "min_area, min_total and min_prob_sum must be >= 0");
   }
   const auto& shapes = shape_names();
   if (std::find(shapes.begin(), shapes.end(), params.shape) == shapes.end()) {
@@ -103,6 +103,10 @@ cv::Mat apply_shape(const cv::Mat& mask, const std::string& shape) {
   return out;
 }
 
+double probability_sum(const cv::Mat& probability) {
+  return cv::sum(probability)[0] / (probability.depth() == CV_8U ? 255.0 : 1.0);
+}
+
 cv::Mat apply_postprocess(const cv::Mat& probability, const ClassPostprocess& params,
                           std::optional<double> class_probability) {
   validate(params);
@@ -116,6 +120,7 @@ cv::Mat apply_postprocess(const cv::Mat& probability, const ClassPostprocess& pa
     return cv::Mat::zeros(probability.size(), CV_8U);
   }
   cv::Mat mask = threshold_probability(probability, params.threshold);
+  if (params.min_prob_sum > 0 && probability_sum(probability) < params.min_prob_sum) return cv::Mat::zeros(probability.size(), CV_8U);
   mask = remove_small_components(mask, params.min_area);
   if (params.fill_holes) mask = fill_mask_holes(mask);
   mask = apply_shape(mask, params.shape);

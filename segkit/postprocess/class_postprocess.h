@@ -6,7 +6,8 @@
 //   params.threshold = 0.45; params.min_area = 300;
 //   cv::Mat mask = segkit::postprocess::apply_postprocess(probability, params, std::nullopt);
 //
-// Order: threshold, remove components smaller than min_area, fill holes, shape, min_total, gating.
+// Order: min_prob_sum, threshold, remove components smaller than min_area, fill holes, shape,
+// min_total, gating.
 
 #include <opencv2/core.hpp>
 #include <optional>
@@ -20,8 +21,11 @@ struct ClassPostprocess {
   double threshold = 0.5;
   /// 8-connected components with fewer pixels are removed.
   int min_area = 0;
-  /// The mask is emptied when fewer pixels remain (the pneumothorax pipelines' noise_th).
+  /// The mask is emptied when fewer pixels remain.
   int min_total = 0;
+  /// The mask is emptied when the class's probabilities summed over the image (p in 0..1) are below
+  /// this, before thresholding: the SIIM pneumothorax kernel's noise_th, `preds.sum() < noise_th`.
+  double min_prob_sum = 0.0;
   /// Holes (background not connected to the border) become foreground.
   bool fill_holes = false;
   /// none | convex_hull | bbox, per component (the clouds solutions).
@@ -49,6 +53,9 @@ cv::Mat apply_postprocess(const cv::Mat& probability, const ClassPostprocess& pa
 /// arrays compared against a Python float: a uint8 value v is positive iff float(v) / 255.f >
 /// float(threshold), so tuning on uint8 out-of-fold files agrees with float predictions.
 cv::Mat threshold_probability(const cv::Mat& probability, double threshold);
+
+/// The probabilities of an H x W map (CV_8U as round(p * 255), or CV_32F) summed, in units of p.
+double probability_sum(const cv::Mat& probability);
 
 /// Removes 8-connected components of a 0/1 mask with fewer than `min_area` pixels.
 cv::Mat remove_small_components(const cv::Mat& mask, int min_area);

@@ -13,8 +13,8 @@ namespace {
 using config::json;
 
 const std::vector<std::string>& class_keys() {
-  static const std::vector<std::string> keys{"threshold", "min_area", "min_total", "fill_holes", "shape",
-                                             "cls_threshold"};
+  static const std::vector<std::string> keys{"threshold", "min_area", "min_total", "min_prob_sum", "fill_holes",
+                                             "shape", "cls_threshold"};
   return keys;
 }
 
@@ -51,6 +51,9 @@ ClassPostprocess read_class(const json& object, ClassPostprocess params, const s
   if (object.contains("threshold")) params.threshold = read_value<double>(object["threshold"], key("threshold"), locations);
   if (object.contains("min_area")) params.min_area = read_value<int>(object["min_area"], key("min_area"), locations);
   if (object.contains("min_total")) params.min_total = read_value<int>(object["min_total"], key("min_total"), locations);
+  if (object.contains("min_prob_sum")) {
+    params.min_prob_sum = read_value<double>(object["min_prob_sum"], key("min_prob_sum"), locations);
+  }
   if (object.contains("fill_holes")) params.fill_holes = read_value<bool>(object["fill_holes"], key("fill_holes"), locations);
   if (object.contains("shape")) params.shape = read_value<std::string>(object["shape"], key("shape"), locations);
   if (object.contains("cls_threshold")) {
@@ -67,6 +70,7 @@ json class_json(const ClassPostprocess& params) {
   out["threshold"] = params.threshold;
   out["min_area"] = params.min_area;
   out["min_total"] = params.min_total;
+  out["min_prob_sum"] = params.min_prob_sum;
   out["fill_holes"] = params.fill_holes;
   out["shape"] = params.shape;
   out["cls_threshold"] = params.cls_threshold ? json(*params.cls_threshold) : json(nullptr);

@@ -28,13 +28,17 @@ double dice_of(int64_t predicted, int64_t intersection, int64_t truth) {
 // the component list (area, pixels also in the truth), and every gate a choice per image.
 class ClassSearch {
  public:
-  ClassSearch(const OofData& oof, int c, std::vector<int> areas, bool gating, int min_total)
+  ClassSearch(const OofData& oof, int c, std::vector<int> areas, bool gating, int min_total, double min_prob_sum)
       : oof_(oof), c_(c), areas_(std::move(areas)), min_total_(min_total) {
     gates_.push_back(std::nullopt);
     if (gating) {
       for (int pct = 5; pct <= 95; pct += 5) gates_.push_back(pct / 100.0);
     }
-    for (const auto& image : oof.images) truth_.push_back(cv::countNonZero(image.masks.at(c)));
+    for (const auto& image : oof.images) {
+      truth_.push_back(cv::countNonZero(image.masks.at(c)));
+      // A map whose probabilities sum below the rule predicts nothing at any threshold.
+      emptied_.push_back(min_prob_sum > 0 && probability_sum(image.probabilities.at(c)) < min_prob_sum);
+    }
   }
 
   Candidate run() {
@@ -67,6 +71,7 @@ class ClassSearch {
     std::vector<std::vector<std::pair<int, int>>> components(n);  // (area, intersection)
     cv::Mat labels, stats, centroids;
     for (size_t i = 0; i < n; ++i) {
+      if (emptied_[i]) continue;
       const cv::Mat mask = threshold_probability(oof_.images[i].probabilities.at(c_), pct / 100.0);
       if (cv::countNonZero(mask) == 0) continue;  // most images of a sparse class
       const int count = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
@@ -108,6 +113,7 @@ class ClassSearch {
   int min_total_;
   std::vector<std::optional<double>> gates_;
   std::vector<int64_t> truth_;
+  std::vector<bool> emptied_;
   double default_dice_ = 0.0;
 };
 
@@ -164,7 +170,7 @@ SearchResult search_postprocess(const OofData& oof, const std::vector<std::strin
   // Classes are independent: one per thread.
   parallel_for_index(class_names.size(), options.threads, [&](size_t index) {
     const int c = static_cast<int>(index);
-    ClassSearch search(oof, c, areas, gating, options.min_total);
+    ClassSearch search(oof, c, areas, gating, options.min_total, options.min_prob_sum);
     const Candidate best = search.run();
     auto& out = result.classes[index];
     out.name = class_names[index];
@@ -172,6 +178,7 @@ SearchResult search_postprocess(const OofData& oof, const std::vector<std::strin
     out.params.min_area = best.min_area;
     out.params.cls_threshold = best.cls_threshold;
     out.params.min_total = options.min_total;
+    out.params.min_prob_sum = options.min_prob_sum;
     out.default_dice = search.default_dice();
     out.tuned_dice = best.dice;
   });

@@ -26,6 +26,8 @@ struct SearchOptions {
   /// A fixed min_total rule searched under and written with the result (the pneumothorax pipelines'
   /// noise_th, at the out-of-fold images' size); 0: none.
   int min_total = 0;
+  /// Likewise a fixed min_prob_sum (probabilities summed over the image); 0: none.
+  double min_prob_sum = 0.0;
   /// Classes searched at once; 0: hardware_concurrency.
   int threads = 0;
 };

@@ -97,6 +97,23 @@ TEST(PostprocessApply, MinTotalGatingAndOrder) {
   }
 }
 
+// The pneumothorax kernel's noise rule sums probabilities, not thresholded pixels: many faint pixels
+// (each below the threshold) can keep a mask that a pixel count would empty, and the reverse.
+TEST(PostprocessApply, MinProbSumCountsProbabilitiesBeforeTheThreshold) {
+  cv::Mat p(10, 10, CV_32F, cv::Scalar(0.1f));  // sum 10 from faint pixels alone
+  p(cv::Rect(0, 0, 2, 2)).setTo(0.9f);           // 4 sure pixels: sum 10 - 0.4 + 3.6 = 13.2
+  ClassPostprocess params;
+  params.min_prob_sum = 13.0;
+  EXPECT_EQ(cv::countNonZero(apply_postprocess(p, params)), 4);
+  params.min_prob_sum = 13.5;
+  EXPECT_EQ(cv::countNonZero(apply_postprocess(p, params)), 0);
+  cv::Mat bytes;
+  p.convertTo(bytes, CV_8U, 255.0);  // 26 and 230: the sum is in units of p either way
+  EXPECT_NEAR(probability_sum(bytes), (96 * 26 + 4 * 230) / 255.0, 1e-9);
+  params.min_prob_sum = -1;
+  EXPECT_THROW(validate(params), ConfigError);
+}
+
 TEST(PostprocessApply, HolesFilledBeforeShapeAndMinTotal) {
   cv::Mat p = cv::Mat::zeros(5, 5, CV_8U);
   p(cv::Rect(0, 0, 3, 3)).setTo(255);

@@ -27,6 +27,7 @@ TEST(PostprocessConfig, RoundTripsEveryKey) {
   membrane.threshold = 0.45;
   membrane.min_area = 300;
   membrane.min_total = 1000;
+  membrane.min_prob_sum = 12.5;
   membrane.fill_holes = true;
   membrane.shape = "convex_hull";
   membrane.cls_threshold = 0.65;

@@ -93,6 +93,22 @@ TEST(ThresholdSearch, SearchesUnderAFixedMinTotal) {
   }
 }
 
+// Likewise a fixed min_prob_sum (the fast path skips the maps it empties at every threshold).
+TEST(ThresholdSearch, SearchesUnderAFixedMinProbSum) {
+  const OofData oof = constructed(20);
+  SearchOptions options;
+  options.min_areas = {0, 100, 500};
+  options.min_prob_sum = 150.0;
+  const auto result = search_postprocess(oof, {"defect", "gated"}, options);
+  for (int c = 0; c < 2; ++c) {
+    EXPECT_EQ(result.classes[c].params.min_prob_sum, 150.0);
+    EXPECT_DOUBLE_EQ(mean_dice(oof, c, result.classes[c].params), result.classes[c].tuned_dice);
+    ClassPostprocess defaults;
+    defaults.min_prob_sum = 150.0;
+    EXPECT_DOUBLE_EQ(mean_dice(oof, c, defaults), result.classes[c].default_dice);
+  }
+}
+
 TEST(ThresholdSearch, DefaultMinAreaGridScalesWithImageArea) {
   EXPECT_EQ(default_min_areas(kReferenceArea),
             (std::vector<int>{0, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 20000}));
