@@ -71,6 +71,7 @@ Schema build_schema() {
   train.add("early_stopping", Schema::integer(0, "Stop after this many epochs without improvement; 0 = never").range(0, {}));
   train.add("checkpoint_every", Schema::integer(0, "Also write the last checkpoint every N optimiser steps; 0 = per epoch only").range(0, {}));
   train.add("freeze_encoder_epochs", Schema::integer(0, "Epochs with the encoder (and its BatchNorm statistics) frozen").range(0, {}));
+  train.add("train_bn", Schema::boolean(false, "While the encoder is frozen, its BatchNorm layers keep training (weights and running statistics), as fastai's train_bn"));
   train.add("unfreeze_encoder_lr", Schema::number(std::nullopt, "Encoder learning rate after unfreezing; null = the optimiser's"));
   train.add("bn_momentum", Schema::number(std::nullopt, "BatchNorm momentum for every layer; null = the model's (0.1)").range(0, 1));
   train.add("channels_last", Schema::any("auto", "Weights and activations in channels-last memory: true, false, or auto = where it is faster (CUDA, and CPUs whose oneDNN runs AVX-512; NCHW on AVX2-only CPUs, where channels-last steps are up to 25 % slower)"));

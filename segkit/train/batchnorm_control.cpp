@@ -29,12 +29,17 @@ int set_batchnorm_momentum(torch::nn::Module& module, double momentum) {
   return changed;
 }
 
-void freeze_module(torch::nn::Module& module, bool frozen) {
+void freeze_module(torch::nn::Module& module, bool frozen, bool train_bn) {
   for (auto& parameter : module.parameters()) {
     parameter.set_requires_grad(!frozen);
     if (frozen) parameter.mutable_grad() = torch::Tensor();
   }
-  nn::set_batchnorms_frozen(module, frozen);
+  nn::set_batchnorms_frozen(module, frozen && !train_bn);
+  if (!frozen || !train_bn) return;
+  for (const auto& child : module.modules(/*include_self=*/true)) {
+    if (child->as<nn::BatchNorm2dImpl>() == nullptr) continue;
+    for (auto& parameter : child->parameters()) parameter.set_requires_grad(true);
+  }
 }
 
 }  // namespace segkit::train

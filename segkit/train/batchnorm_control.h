@@ -20,7 +20,9 @@ int set_batchnorm_momentum(torch::nn::Module& module, double momentum);
 /// momentum and weight decay still act on), and every nn::BatchNorm2d in it stays in eval mode,
 /// its running statistics fixed, even when the model is put in train mode.
 /// Not frozen: gradients on again and the norm layers take `module`'s current mode.
+/// With `train_bn` (fastai's default), the BatchNorm layers of a frozen module keep training: their
+/// weights and biases get gradients and their running statistics follow the model's mode.
 /// The frozen state is not part of state_dict: set it again after building a model to resume.
-void freeze_module(torch::nn::Module& module, bool frozen);
+void freeze_module(torch::nn::Module& module, bool frozen, bool train_bn = false);
 
 }  // namespace segkit::train

@@ -46,6 +46,70 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<ParamG
   }
 }
 
+std::vector<LayerGroup> read_layer_groups(const config::json& list) {
+  const std::string expected = "'groups' must be a list of {name, prefixes: [...], lr (optional)}";
+  require_option(list.is_array() && !list.empty(), expected + ", got " + list.dump());
+  std::vector<LayerGroup> groups;
+  for (size_t i = 0; i < list.size(); ++i) {
+    SectionArgs args(list[i], "optimizer.groups[" + std::to_string(i) + "]");
+    LayerGroup group;
+    group.lr = args.optional_number("lr");
+    args.declare("name");
+    args.declare("prefixes");
+    const auto& name = list[i].value("name", config::json("group" + std::to_string(i)));
+    require_option(name.is_string() && !name.get<std::string>().empty(),
+                   "groups[" + std::to_string(i) + "].name must be a non-empty string");
+    group.name = name.get<std::string>();
+    args.finish();
+    const auto& prefixes = list[i]["prefixes"];
+    require_option(prefixes.is_array() && !prefixes.empty(),
+                   "groups[" + std::to_string(i) + "].prefixes must be a non-empty list of parameter-name prefixes");
+    for (const auto& prefix : prefixes) {
+      require_option(prefix.is_string() && !prefix.get<std::string>().empty(),
+                     "groups[" + std::to_string(i) + "].prefixes holds " + prefix.dump() + ", not a name prefix");
+      group.prefixes.push_back(prefix.get<std::string>());
+    }
+    for (const auto& other : groups) require_option(other.name != group.name, "two groups are named '" + group.name + "'");
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+// The first layer group one of whose prefixes is the name or a leading run of its components.
+std::optional<size_t> layer_group_of(const std::string& name, const std::vector<LayerGroup>& groups) {
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (const auto& prefix : groups[g].prefixes) {
+      if (name == prefix || starts_with(name, prefix + ".")) return g;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<ParamGroup> make_layer_groups(const torch::nn::Module& model, const OptimizerOptions& options) {
+  const double decay = options.resolved_weight_decay();
+  std::vector<ParamGroup> groups;
+  for (const auto& layer : options.groups) {
+    const double lr = layer.lr.value_or(options.lr);
+    groups.push_back({layer.name, {}, lr, decay});
+    groups.push_back({layer.name + "_no_decay", {}, lr, 0.0});
+  }
+  for (const auto& item : model.named_parameters()) {
+    const auto group = layer_group_of(item.key(), options.groups);
+    if (!group) {
+      throw ConfigError("optimizer.groups: parameter '" + item.key() +
+                        "' is in no group; add a prefix of it (e.g. '" + item.key().substr(0, item.key().find('.')) +
+                        "') to a group");
+    }
+    const bool no_decay = options.no_decay_on_norm_and_bias && exempt_from_decay(item.key(), item.value());
+    groups[2 * *group + (no_decay ? 1 : 0)].params.push_back(item.value());
+  }
+  std::vector<ParamGroup> result;
+  for (auto& group : groups) {
+    if (!group.params.empty()) result.push_back(std::move(group));
+  }
+  return result;
+}
+
 }  // namespace
 
 OptimizerOptions OptimizerOptions::from_json(const config::json& section) {
@@ -58,6 +122,10 @@ OptimizerOptions OptimizerOptions::from_json(const config::json& section) {
   o.head_lr = args.optional_number("head_lr");
   o.weight_decay = args.optional_number("weight_decay");
   o.no_decay_on_norm_and_bias = args.boolean("no_decay_on_norm_and_bias", o.no_decay_on_norm_and_bias);
+  args.declare("groups");
+  if (section.is_object() && section.contains("groups")) o.groups = read_layer_groups(section["groups"]);
+  require_option(o.groups.empty() || (!o.encoder_lr && !o.decoder_lr && !o.head_lr),
+                 "encoder_lr / decoder_lr / head_lr do not apply with 'groups'; give each group its 'lr'");
   if (o.name == "sgd") {
     o.momentum = args.number("momentum", o.momentum);
     o.nesterov = args.boolean("nesterov", o.nesterov);
@@ -93,6 +161,7 @@ double OptimizerOptions::resolved_weight_decay() const {
 }
 
 std::vector<ParamGroup> make_param_groups(const torch::nn::Module& model, const OptimizerOptions& options) {
+  if (!options.groups.empty()) return make_layer_groups(model, options);
   static const char* const kNames[3] = {"encoder", "decoder", "head"};
   const double lrs[3] = {options.encoder_lr.value_or(options.lr), options.decoder_lr.value_or(options.lr),
                          options.head_lr.value_or(options.lr)};

@@ -10,6 +10,14 @@
 // rule), with weight_decay 0. Frozen parameters stay in their groups (optimisers skip parameters
 // without a gradient), so unfreezing needs no new optimiser.
 //
+// `groups` replaces that split with layer groups of your own, in order (fastai's layer groups):
+//   groups: [{name: body_low, prefixes: [encoder.conv1, encoder.bn1, encoder.layer1, encoder.layer2]},
+//            {name: body_high, prefixes: [encoder.layer3, encoder.layer4]},
+//            {name: head, prefixes: [decoder, segmentation_head], lr: 1e-3}]
+// A parameter joins the first group with a prefix equal to its name or to a leading run of its
+// dotted components; one that matches no group is a ConfigError naming it. A group's `lr` defaults
+// to `lr`; encoder_lr / decoder_lr / head_lr do not apply.
+//
 // Keys (all optional; PyTorch's names and defaults):
 //   name adam|adamw|sgd (adam), lr 1e-3, encoder_lr / decoder_lr / head_lr (lr),
 //   weight_decay (0; adamw 1e-2), no_decay_on_norm_and_bias false, betas [0.9, 0.999], eps 1e-8,
@@ -34,6 +42,13 @@
 namespace segkit::train {
 
 /// The `optimizer:` section, parsed and checked.
+/// One of `groups`: parameters whose names start with one of `prefixes`.
+struct LayerGroup {
+  std::string name;
+  std::vector<std::string> prefixes;
+  std::optional<double> lr{};
+};
+
 struct OptimizerOptions {
   std::string name = "adam";
   double lr = 1e-3;
@@ -46,6 +61,7 @@ struct OptimizerOptions {
   double momentum = 0.9;
   bool nesterov = false;
   double dampening = 0.0;
+  std::vector<LayerGroup> groups{};  // empty: encoder / decoder / head
 
   /// Throws ConfigError as described above.
   static OptimizerOptions from_json(const config::json& section);

@@ -88,6 +88,19 @@ std::optional<std::vector<double>> SectionArgs::per_group(const std::string& key
   const config::json* value = find(key);
   if (value == nullptr) return std::nullopt;
   if (value->is_number()) return std::vector<double>(groups, value->get<double>());
+  if (value->is_object() && value->size() == 1 && value->contains("slice")) {
+    const auto& ends = (*value)["slice"];
+    if (!ends.is_array() || ends.size() != 2 || !ends[0].is_number() || !ends[1].is_number() ||
+        !(ends[0].get<double>() > 0) || !(ends[1].get<double>() > 0)) {
+      fail(key, "{slice: [first, last]} needs two positive numbers, got " + value->dump());
+    }
+    const double first = ends[0].get<double>(), last = ends[1].get<double>();
+    if (groups == 1) return std::vector<double>{last};
+    std::vector<double> result;
+    const double step = std::pow(last / first, 1.0 / static_cast<double>(groups - 1));
+    for (size_t g = 0; g < groups; ++g) result.push_back(first * std::pow(step, static_cast<double>(g)));
+    return result;
+  }
   const std::string expected =
       "must be a number or a list of " + std::to_string(groups) + " (one per param group), got ";
   if (!value->is_array() || value->size() != groups) fail(key, expected + value->dump());

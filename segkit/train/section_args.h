@@ -31,7 +31,9 @@ class SectionArgs {
                      const std::vector<std::string>& choices);
   /// A list of exactly `size` numbers (betas).
   std::vector<double> numbers(const std::string& key, std::vector<double> default_value);
-  /// One number for every param group or a list with one per group; nullopt when absent.
+  /// One number for every param group, a list with one per group, or fastai's discriminative
+  /// rates {slice: [first, last]}: geometrically spaced from the first group to the last (fastai's
+  /// even_mults; lr * 1 for one group is `last`). nullopt when absent.
   std::optional<std::vector<double>> per_group(const std::string& key, size_t groups);
 
   /// Marks `key` as valid without reading it (read elsewhere, e.g. `name`).

@@ -82,6 +82,7 @@ TrainOptions read_train_options(const config::Config& config) {
   options.early_stopping = config.get<int>("train.early_stopping");
   options.checkpoint_every = config.get<int>("train.checkpoint_every");
   options.freeze_encoder_epochs = config.get<int>("train.freeze_encoder_epochs");
+  options.train_bn = config.get<bool>("train.train_bn");
   options.unfreeze_encoder_lr = optional_number(config, "train.unfreeze_encoder_lr");
   options.bn_momentum = optional_number(config, "train.bn_momentum");
   options.ema_decay = config.get<double>("train.ema_decay");

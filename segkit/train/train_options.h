@@ -27,6 +27,7 @@ struct TrainOptions {
   int early_stopping = 0;
   int checkpoint_every = 0;
   int freeze_encoder_epochs = 0;
+  bool train_bn = false;  ///< a frozen encoder's BatchNorm layers keep training (fastai)
   std::optional<double> unfreeze_encoder_lr{};
   std::optional<double> bn_momentum{};
   double ema_decay = 0.0;

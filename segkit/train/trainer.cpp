@@ -167,7 +167,7 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
     const bool frozen = state.epoch < options_.freeze_encoder_epochs;
     if (state.batch_in_epoch == 0) train_metrics = EpochMetrics(class_names_, options_.threshold, options_.mode);
     model.train();
-    freeze_module(model.encoder(), frozen);
+    freeze_module(model.encoder(), frozen, options_.train_bn);
     if (!frozen && state.encoder_frozen && options_.unfreeze_encoder_lr) {
       for (size_t group = 0; group < parts_.group_names.size(); ++group) {
         if (starts_with(parts_.group_names[group], "encoder")) {

@@ -180,6 +180,22 @@ TEST(BatchNormFreeze, FreezeKeepsEncoderWeightsAndStatisticsThroughATrainingStep
   EXPECT_FALSE(torch::equal(encoder_after.at("bn1.running_mean"), encoder_before.at("bn1.running_mean")));
 }
 
+// fastai's train_bn: a frozen encoder's convolutions stay fixed while its BatchNorm layers train.
+TEST(BatchNormFreeze, TrainBnKeepsTheFrozenEncodersNormsTraining) {
+  auto model = test::tiny_unet();
+  auto optimizer = build_optimizer(model, {{"name", "adam"}, {"lr", 1e-2}});
+  freeze_module(model->encoder(), true, /*train_bn=*/true);
+  model->train();
+  for (auto* norm : batchnorms_of(model->encoder())) EXPECT_TRUE(!norm->frozen() && norm->is_training());
+  const auto before = state_snapshot(model->encoder());
+  test::backward_once(model, 2);
+  optimizer->step();
+  const auto after = state_snapshot(model->encoder());
+  EXPECT_TRUE(torch::equal(after.at("conv1.weight"), before.at("conv1.weight")));
+  EXPECT_FALSE(torch::equal(after.at("bn1.weight"), before.at("bn1.weight")));
+  EXPECT_FALSE(torch::equal(after.at("bn1.running_mean"), before.at("bn1.running_mean")));
+}
+
 TEST(BatchNormFreeze, SegmentationModelFreezeEncoderUsesTheFlag) {
   auto model = test::tiny_unet();
   model->freeze_encoder();

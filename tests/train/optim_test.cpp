@@ -80,6 +80,39 @@ TEST(OptimizerFactory, GroupsFollowTheDocumentedOrderWithTheirRates) {
   }
 }
 
+// fastai-style layer groups by name prefix: the first matching group wins, every parameter must
+// find one, and each group has its own rate.
+TEST(OptimizerFactory, LayerGroupsByPrefixReplaceTheEncoderDecoderHeadSplit) {
+  auto model = test::tiny_unet();
+  const json section = json::parse(R"({"name": "adam", "lr": 1e-3, "betas": [0.9, 0.99], "groups": [
+      {"name": "stem_layer1", "prefixes": ["encoder.conv1", "encoder.bn1", "encoder.layer1"], "lr": 1e-5},
+      {"name": "rest_of_encoder", "prefixes": ["encoder"]},
+      {"name": "decoder_head", "prefixes": ["decoder", "segmentation_head", "classification_head"], "lr": 5e-4}]})");
+  auto optimizer = build_optimizer(model, section);
+  EXPECT_EQ(param_group_names(model, section), (std::vector<std::string>{"stem_layer1", "rest_of_encoder", "decoder_head"}));
+  const auto groups = group_of_each(model, *optimizer);
+  EXPECT_EQ(groups.at("encoder.conv1.weight"), 0u);
+  EXPECT_EQ(groups.at("encoder.layer1.0.conv1.weight"), 0u);
+  EXPECT_EQ(groups.at("encoder.layer2.0.conv1.weight"), 1u);
+  EXPECT_EQ(groups.at("segmentation_head.0.weight"), 2u);
+  EXPECT_EQ(groups.size(), model->named_parameters().size());
+  EXPECT_DOUBLE_EQ(group_lr(*optimizer, 0), 1e-5);
+  EXPECT_DOUBLE_EQ(group_lr(*optimizer, 1), 1e-3);
+  EXPECT_DOUBLE_EQ(group_lr(*optimizer, 2), 5e-4);
+  const auto& adam = static_cast<const torch::optim::AdamOptions&>(optimizer->param_groups()[0].options());
+  EXPECT_DOUBLE_EQ(std::get<1>(adam.betas()), 0.99);
+
+  // "encoder.layer1" must not capture "encoder.layer10...": prefixes match whole components.
+  auto error = optimizer_error(json::parse(R"({"groups": [{"name": "enc", "prefixes": ["encoder"]},
+                                                          {"name": "dec", "prefixes": ["decode"]}]})"));
+  EXPECT_NE(error.find("parameter 'decoder."), std::string::npos) << error;
+  EXPECT_NE(error.find("is in no group"), std::string::npos) << error;
+  error = optimizer_error(json::parse(R"({"encoder_lr": 1e-4, "groups": [{"prefixes": ["encoder", "decoder"]}]})"));
+  EXPECT_NE(error.find("do not apply with 'groups'"), std::string::npos) << error;
+  error = optimizer_error(json::parse(R"({"groups": [{"name": "a", "prefixes": []}]})"));
+  EXPECT_NE(error.find("prefixes must be a non-empty list"), std::string::npos) << error;
+}
+
 TEST(OptimizerFactory, DefaultsAreAdamWithoutSplitAndAdamwDecays) {
   auto model = test::tiny_unet(/*classification_head=*/false);
   auto adam = build_optimizer(model, nullptr);

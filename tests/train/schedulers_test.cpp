@@ -236,6 +236,17 @@ TEST(Schedulers, OneCycleUsesPerGroupMaxLr) {
   EXPECT_NEAR(f.lr(1), 0.05 / 25, 1e-16);
 }
 
+// fastai's slice(lr/80, lr/2) over three groups: geometric spacing (even_mults).
+TEST(Schedulers, MaxLrSliceSpacesTheGroupsGeometrically) {
+  ScheduleFixture f({1.0, 1.0, 1.0});
+  build_scheduler(*f.optimizer, {{"name", "one_cycle"}, {"max_lr", {{"slice", {1.25e-5, 5e-4}}}}}, 10, 10, true);
+  EXPECT_NEAR(f.lr(0) * 25, 1.25e-5, 1e-18);
+  EXPECT_NEAR(f.lr(1) * 25, 7.90569415e-5, 1e-12);  // sqrt(1.25e-5 * 5e-4)
+  EXPECT_NEAR(f.lr(2) * 25, 5e-4, 1e-16);
+  EXPECT_THROW(build_scheduler(*f.optimizer, {{"name", "one_cycle"}, {"max_lr", {{"slice", {0, 5e-4}}}}}, 10, 10, true),
+               ConfigError);
+}
+
 TEST(Schedulers, PlateauReducesAfterPatienceAndCoolsDown) {
   ScheduleFixture f({0.1, 0.1});
   auto scheduler = build_scheduler(*f.optimizer,
