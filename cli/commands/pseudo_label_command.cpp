@@ -1,5 +1,5 @@
 // `segkit pseudo-label --pred PRED_DIR --input IMAGES_DIR|CONFIG.yaml --out DIR [--lo 0.3] [--hi 0.7]
-//  [--classifier PRED_DIR] [--soft]`: the confidently predicted images as a labelled dataset
+//  [--classifier PRED_DIR] [--soft] [--agree]`: the confidently predicted images as a labelled dataset
 //  (format: prepared) that training mixes in with `pseudo_labels:` (docs/pipeline.md).
 
 #include <cstdio>
@@ -33,6 +33,9 @@ void add_pseudo_label_command(CLI::App& app) {
                       "else each class's peak pixel probability)")
       ->check(CLI::ExistingDirectory);
   command->add_flag("--soft", args->request.soft, "keep probabilities as soft labels instead of the binary masks");
+  command->add_flag("--agree", args->request.agree,
+                    "also require every class's mask to agree with its probability (empty when surely absent, "
+                    "non-empty when surely present), as the clouds two-stage pipeline on its final predictions");
   command->callback([args] {
     auto request = args->request;
     request.predictions = args->predictions;
@@ -42,6 +45,9 @@ void add_pseudo_label_command(CLI::App& app) {
     const auto summary = pipeline::pseudo_label(request);
     std::printf("selected %zu of %zu images (every class < %g or > %g) -> %s (%s labels)\n", summary.selected,
                 summary.images, request.low, request.high, args->out.c_str(), request.soft ? "soft" : "hard");
+    if (summary.disagreeing > 0) {
+      std::printf("  %zu confident images left out: their masks disagreed with the classifier\n", summary.disagreeing);
+    }
     for (size_t k = 0; k < summary.classes.size(); ++k) {
       std::printf("  %-16s present in %zu\n", summary.classes[k].c_str(), summary.selected_with_class[k]);
     }

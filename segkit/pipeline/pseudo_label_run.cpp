@@ -153,6 +153,17 @@ PseudoLabelSummary pseudo_label(const PseudoLabelRequest& request) {
       entry.absent.push_back(p < request.low);
     }
     if (!sure) continue;
+    if (request.agree) {
+      const cv::Mat masks = submit::read_prediction_masks(request.predictions, image, classes);
+      std::vector<cv::Mat> planes;
+      cv::split(masks, planes);
+      bool agree = true;
+      for (size_t k = 0; k < classes.size(); ++k) agree = agree && ((cv::countNonZero(planes[k]) == 0) == entry.absent[k]);
+      if (!agree) {
+        ++summary.disagreeing;
+        continue;
+      }
+    }
     for (size_t k = 0; k < classes.size(); ++k) summary.selected_with_class[k] += entry.absent[k] ? 0 : 1;
     selected.push_back(std::move(entry));
   }

@@ -11,6 +11,11 @@
 //   soft labels  the probabilities (probabilities/<stem>.safetensors) as CV_32F soft masks,
 // and a class that is surely absent gets an empty mask either way.
 //
+// With `agree` (the clouds two-stage pipeline as published, on its final predictions), the class
+// probabilities must also agree with the masks of `predictions`: a surely absent class must have an
+// empty mask and a surely present one a non-empty mask; an image where they disagree on any class is
+// not selected.
+//
 //   PseudoLabelRequest request;
 //   request.predictions = "pred_test"; request.input = "test_images"; request.out_dir = "pseudo";
 //   auto summary = pseudo_label(request);
@@ -30,6 +35,7 @@ struct PseudoLabelRequest {
   double low = 0.3;
   double high = 0.7;
   bool soft = false;
+  bool agree = false;  ///< also require the masks to agree with the class probabilities
   int threads = 0;  ///< 0: all cores
 };
 
@@ -38,6 +44,8 @@ struct PseudoLabelSummary {
   size_t selected = 0;
   std::vector<std::string> classes{};
   std::vector<size_t> selected_with_class{};  ///< per class: selected images whose label is not empty
+  /// With `agree`: images every class of which was confident but whose masks disagreed.
+  size_t disagreeing = 0;
 };
 
 /// Throws ConfigError for thresholds outside 0 <= low <= high <= 1, DataError when the predictions,

@@ -80,6 +80,26 @@ TEST(PseudoLabel, KeepsImagesWhoseEveryClassIsConfidentWithEmptyMasksForAbsentCl
   EXPECT_FLOAT_EQ(soft.mask.at<cv::Vec2f>(3, 2)[1], 230.f / 255.f);  // round(0.9 * 255)
 }
 
+// --agree, as the clouds two-stage pipeline published it: a channel qualifies only when the final mask
+// agrees with the classifier (empty and cls < lo, or non-empty and cls > hi).
+TEST(PseudoLabel, AClassifierMustAgreeWithTheFinalMasks) {
+  test::TempDir root;
+  submit::PredictionIndex index{kClasses, {}};
+  write_image_and_prediction(root.path(), index, 0, 0.9, 0.6, {0.9f, 0.1f});   // b's mask is not empty: disagrees
+  write_image_and_prediction(root.path(), index, 1, 0.9, 0.1, {0.5f, 0.1f});   // a unsure
+  write_image_and_prediction(root.path(), index, 2, 0.2, 0.9, {0.05f, 0.95f}); // agrees on both
+  submit::write_prediction_index(root / "pred", index);
+  auto request = request_for(root.path());
+  request.classifier = root / "pred";
+  EXPECT_EQ(pseudo_label(request).selected, 2u);  // without --agree img0 is kept, b emptied
+  request.agree = true;
+  request.out_dir = root / "agreeing";
+  const auto summary = pseudo_label(request);
+  EXPECT_EQ(summary.selected, 1u);
+  EXPECT_EQ(summary.disagreeing, 1u);
+  EXPECT_EQ(data::PreparedDataset(root / "agreeing").get(0).id, "img2.png");
+}
+
 TEST(PseudoLabel, WithoutAClassifierThePeakProbabilityDecides) {
   test::TempDir root;
   submit::PredictionIndex index{kClasses, {}};
