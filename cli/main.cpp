@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   segkit::cli::add_submit_command(app);
   segkit::cli::add_evaluate_command(app);
   segkit::cli::add_tune_command(app);
+  segkit::cli::add_lr_find_command(app);
   segkit::cli::add_doctor_command(app);
 
   try {

@@ -28,6 +28,7 @@ void add_synth_command(CLI::App& app);
 void add_submit_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_tune_command(CLI::App& app);
+void add_lr_find_command(CLI::App& app);
 void add_doctor_command(CLI::App& app);
 
 }  // namespace segkit::cli

@@ -103,15 +103,20 @@ Trainer::Trainer(TrainerParts parts, TrainOptions options, std::filesystem::path
 
 Trainer::~Trainer() = default;
 
+torch::Tensor training_loss(const losses::Loss& loss, TaskMode mode, double cls_loss_weight,
+                            const models::ModelOutput& output, const torch::Tensor& masks, const torch::Tensor& labels) {
+  // Multiclass losses take class indices, void pixels marked (nn::kVoidIndex) for them to ignore.
+  auto value = loss.forward(output.masks, mode == TaskMode::kMulticlass ? nn::class_labels(masks) : masks);
+  if (output.labels.defined()) {
+    value = value + cls_loss_weight *
+                        torch::binary_cross_entropy_with_logits(output.labels, labels.to(output.labels.device()));
+  }
+  return value;
+}
+
 torch::Tensor Trainer::batch_loss(const models::ModelOutput& output, const torch::Tensor& masks,
                                   const torch::Tensor& labels) const {
-  // Multiclass losses take class indices, void pixels marked (nn::kVoidIndex) for them to ignore.
-  auto loss = parts_.loss->forward(output.masks, options_.mode == TaskMode::kMulticlass ? nn::class_labels(masks) : masks);
-  if (output.labels.defined()) {
-    loss = loss + options_.cls_loss_weight *
-                      torch::binary_cross_entropy_with_logits(output.labels, labels.to(output.labels.device()));
-  }
-  return loss;
+  return training_loss(*parts_.loss, options_.mode, options_.cls_loss_weight, output, masks, labels);
 }
 
 TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& val_loader, bool resume) {

@@ -38,6 +38,12 @@ struct TrainerParts {
   std::unique_ptr<Scheduler> scheduler;
 };
 
+/// The loss of one batch as training computes it: the configured loss (multiclass: against class
+/// indices, void marked), plus cls_loss_weight x the classification head's BCE on the "class
+/// present" labels when the output has them.
+torch::Tensor training_loss(const losses::Loss& loss, TaskMode mode, double cls_loss_weight,
+                            const models::ModelOutput& output, const torch::Tensor& masks, const torch::Tensor& labels);
+
 class Trainer {
  public:
   Trainer(TrainerParts parts, TrainOptions options, std::filesystem::path run_dir,

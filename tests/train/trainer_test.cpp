@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "segkit/config/config.h"
@@ -12,6 +13,7 @@
 #include "segkit/data/synth.h"
 #include "segkit/nn/machine.h"
 #include "segkit/nn/tensor_io.h"
+#include "segkit/train/lr_finder.h"
 #include "segkit/train/train_run.h"
 #include "segkit/train/trainer.h"
 #include "segkit/transforms/transform_registry.h"
@@ -281,6 +283,35 @@ TEST(Trainer, ThePlateauFollowsSchedulerMonitorNotTheCheckpointMonitor) {
               std::string::npos)
         << e.what();
   }
+}
+
+// fastai's lr_find: the rate grows geometrically from start to end, the loss is smoothed, a run
+// whose smoothed loss passes 4x its minimum stops, and the suggestion lies on the tried range.
+TEST(LrFinder, SweepsTheRateGeometricallyAndStopsWhenTheLossDiverges) {
+  SteelRun run;
+  LrFindOptions options;
+  options.start_lr = 1e-5;
+  options.end_lr = 1.0;
+  options.steps = 30;
+  const auto result = find_lr(run.config({"train.workers=0"}), run.dir / "steel", options);
+  ASSERT_EQ(result.points.size(), 30u);
+  EXPECT_DOUBLE_EQ(result.points.front().lr, 1e-5);
+  EXPECT_NEAR(result.points.back().lr, 1.0, 1e-12);
+  EXPECT_NEAR(result.points[15].lr / result.points[14].lr, std::pow(1e5, 1.0 / 29), 1e-9);
+  EXPECT_DOUBLE_EQ(result.points.front().smoothed_loss, result.points.front().loss);  // bias-corrected
+  EXPECT_GE(result.suggested_lr, 1e-5);
+  EXPECT_LE(result.suggested_lr, 1.0);
+  write_lr_find(run.dir / "lr", result);
+  EXPECT_NE(read_file(run.dir / "lr/lr_find.csv").find("step,lr,loss,smoothed_loss\n1,1e-05,"), std::string::npos);
+  EXPECT_NE(read_file(run.dir / "lr/lr_find.html").find("Suggested learning rate"), std::string::npos);
+
+  // Plain SGD at rates up to 1e6 blows the loss up: the sweep stops there.
+  options.end_lr = 1e6;
+  const auto diverged = find_lr(run.config({"train.workers=0", "optimizer={name: sgd, lr: 0.01, momentum: 0.9}"}),
+                                run.dir / "steel", options);
+  EXPECT_TRUE(diverged.diverged);
+  EXPECT_LT(diverged.points.size(), 30u);
+  EXPECT_THROW(find_lr(run.config(), run.dir / "steel", {1.0, 0.1, 10, true}), ConfigError);
 }
 
 }  // namespace
