@@ -173,6 +173,42 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          o.p = a.p(0.5);
          return a.make<Perspective>(o);
        }},
+      {"CoarseDropout",
+       [](TransformArgs& a, const std::string&) {
+         CoarseDropoutOptions o;
+         const bool names_2x = a.has("num_holes_range") || a.has("hole_height_range") || a.has("hole_width_range") ||
+                               a.has("fill") || a.has("fill_mask");
+         if (names_2x) {  // albumentations 2.x names and defaults; a 1.x key beside them is unknown
+           o.holes = a.range("num_holes_range", {1, 2}, R::kListOnly);
+           o.height = a.range("hole_height_range", {0.1, 0.2}, R::kListOnly);
+           o.width = a.range("hole_width_range", {0.1, 0.2}, R::kListOnly);
+           o.fill_value = a.fill("fill");
+           if (!a.raw("fill_mask").is_null()) o.mask_fill_value = a.fill("fill_mask");
+         } else {
+           const double max_holes = a.integer("max_holes", 8), max_height = a.number("max_height", 8),
+                        max_width = a.number("max_width", 8);
+           o.holes = {a.number("min_holes", max_holes), max_holes};
+           o.height = {a.number("min_height", max_height), max_height};
+           o.width = {a.number("min_width", max_width), max_width};
+           o.fill_value = a.fill("fill_value");
+           if (!a.raw("mask_fill_value").is_null()) o.mask_fill_value = a.fill("mask_fill_value");
+         }
+         o.p = a.p(0.5);
+         return a.make<CoarseDropout>(o);
+       }},
+      // albumentations' deprecated Cutout: holes of one fixed size.
+      {"Cutout",
+       [](TransformArgs& a, const std::string&) {
+         CoarseDropoutOptions o;
+         const double holes = a.integer("num_holes", 8), height = a.integer("max_h_size", 8),
+                      width = a.integer("max_w_size", 8);
+         o.holes = {holes, holes};
+         o.height = {height, height};
+         o.width = {width, width};
+         o.fill_value = a.fill("fill_value");
+         o.p = a.p(0.5);
+         return a.make<CoarseDropout>(o);
+       }},
       {"RandomCrop",
        [](TransformArgs& a, const std::string&) {
          const int height = a.required_integer("height");

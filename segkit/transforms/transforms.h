@@ -4,6 +4,7 @@
 // YAML syntax and every transform's parameters.
 
 #include "segkit/transforms/blur_noise.h"
+#include "segkit/transforms/coarse_dropout.h"
 #include "segkit/transforms/color.h"
 #include "segkit/transforms/compose.h"
 #include "segkit/transforms/crops_resize_pad.h"

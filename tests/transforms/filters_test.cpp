@@ -1,5 +1,6 @@
 // Blur, MotionBlur, Sharpen: image-only filters with albumentations' kernels; masks untouched.
 
+#include "segkit/transforms/coarse_dropout.h"
 #include "segkit/transforms/filters.h"
 
 #include <gtest/gtest.h>
@@ -82,6 +83,51 @@ TEST(Filters, RegistryTakesAlbumentationsNamesAndDefaults) {
             "Perspective(scale=(0.05, 0.1), keep_size=true, pad_mode=constant, interpolation=linear, p=0.5)");
   EXPECT_THROW(build_transform(config::json::parse(R"({"Perspective": {"fit_output": true}})"), "t"), ConfigError);
   EXPECT_THROW(build_transform(config::json::parse(R"({"MotionBlur": {"blur_limt": 3}})"), "t"), ConfigError);
+}
+
+// CoarseDropout: holes of the drawn sizes filled in the image; the mask only with mask_fill_value.
+TEST(CoarseDropout, FillsHolesOfTheDrawnSizeInTheImageAndOptionallyTheMask) {
+  data::Sample sample;
+  sample.image = cv::Mat(40, 60, CV_8UC3, cv::Scalar(200, 200, 200));
+  sample.mask = cv::Mat(40, 60, CV_8UC1, cv::Scalar(1));
+  CoarseDropoutOptions o;
+  o.holes = {1, 1};
+  o.height = {10, 10};
+  o.width = {20, 20};
+  o.p = 1.0;
+  auto copy = sample;
+  copy.image = sample.image.clone();
+  copy.mask = sample.mask.clone();
+  Rng rng(3);
+  CoarseDropout{o}(copy, rng);
+  cv::Mat grey;
+  cv::cvtColor(copy.image, grey, cv::COLOR_RGB2GRAY);
+  EXPECT_EQ(cv::countNonZero(grey == 0), 10 * 20);
+  EXPECT_EQ(cv::countNonZero(copy.mask), 40 * 60) << "no mask_fill_value: labels kept";
+
+  o.height = {0.5, 0.5};  // fractions: half the height, a quarter of the width
+  o.width = {0.25, 0.25};
+  o.mask_fill_value = FillValue{0};
+  copy.image = sample.image.clone();
+  copy.mask = sample.mask.clone();
+  CoarseDropout{o}(copy, rng);
+  EXPECT_EQ(cv::countNonZero(copy.mask == 0), 20 * 15);
+  o.height = {4, 0.5};
+  EXPECT_THROW(CoarseDropout{o}, ConfigError);
+}
+
+TEST(CoarseDropout, TakesAlbumentations1And2NamesWithTheirDefaults) {
+  const auto v1 = build_transform(config::json::parse(R"({"CoarseDropout": {"max_holes": 4, "max_height": 6}})"), "t");
+  EXPECT_EQ(v1->describe(),
+            "CoarseDropout(holes=(4, 4), height=(6, 6), width=(8, 8), fill_value=none, mask_fill_value=none, p=0.5)");
+  const auto v2 = build_transform(config::json::parse(R"({"CoarseDropout": {"num_holes_range": [1, 3], "fill_mask": 0}})"), "t");
+  EXPECT_EQ(v2->describe(),
+            "CoarseDropout(holes=(1, 3), height=(0.1, 0.2), width=(0.1, 0.2), fill_value=none, mask_fill_value=[0], p=0.5)");
+  EXPECT_EQ(build_transform(config::json::parse(R"({"Cutout": {"num_holes": 2, "max_h_size": 5}})"), "t")->describe(),
+            "CoarseDropout(holes=(2, 2), height=(5, 5), width=(8, 8), fill_value=none, mask_fill_value=none, p=0.5)");
+  // A 1.x key beside 2.x ones is not silently ignored.
+  EXPECT_THROW(build_transform(config::json::parse(R"({"CoarseDropout": {"num_holes_range": [1, 3], "max_height": 6}})"), "t"),
+               ConfigError);
 }
 
 }  // namespace
