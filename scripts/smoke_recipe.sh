@@ -76,8 +76,11 @@ case "$recipe" in
           --save both
     done
     # Pseudo-labels where every class's classifier probability is confident (the recipe: < 0.3 or
-    # > 0.7; a two-epoch classifier is never that sure, so the smoke run takes every image).
-    run pseudo-label --pred "$out/pred_seg2_fold0" --classifier "$out/pred_cls" --input "$out/test/data.yaml" \
+    # > 0.7; a two-epoch classifier is never that sure, so the smoke run takes every image), from
+    # predictions at a quarter of the image area as the recipe's 350x525 for 1400x2100 images.
+    run predict --run "$out/seg2/fold0" --input "$out/test/data.yaml" --out "$out/pred_seg2_small" --tta flips \
+        --output-size 32x48 --save both
+    run pseudo-label --pred "$out/pred_seg2_small" --classifier "$out/pred_cls" --input "$out/test/data.yaml" \
         --out "$out/pseudo" --lo 0.5 --hi 0.5
     run ensemble --pred "$out/pred_seg2_fold0" --pred "$out/pred_seg2_fold1" --method vote --out "$out/pred" \
         --empty-from "$out/pred_seg1" --classifier "$out/pred_cls" --postprocess "$out/cls/postprocess.yaml"
