@@ -262,6 +262,31 @@ void Resize::apply(data::Sample& sample, Rng&) const {
   if (sample.has_mask()) sample.mask = detail::resize(sample.mask, size, cv::INTER_NEAREST);
 }
 
+RandomScale::RandomScale(Range scale, int interpolation, double p)
+    : Transform(p), scale_(scale), interpolation_(interpolation) {
+  if (!(scale.lo > 0 && scale.lo <= scale.hi)) {
+    throw ConfigError("RandomScale: the scale factor range must be 0 < lo <= hi (scale_limit above -1), got " +
+                      detail::format_range(scale));
+  }
+  detail::check_interpolation(interpolation);
+}
+
+void RandomScale::apply(data::Sample& sample, Rng& rng) const {
+  const double factor = rng.uniform(scale_.lo, scale_.hi);
+  const cv::Size size(std::max(1, static_cast<int>(sample.image.cols * factor)),
+                      std::max(1, static_cast<int>(sample.image.rows * factor)));
+  if (size == sample.image.size()) return;
+  sample.image = detail::resize(sample.image, size, interpolation_);
+  if (sample.has_mask()) sample.mask = detail::resize(sample.mask, size, cv::INTER_NEAREST);
+}
+
+std::string RandomScale::describe() const {
+  std::ostringstream out;
+  out << name() << "(scale=" << detail::format_range(scale_)
+      << ", interpolation=" << detail::interpolation_name(interpolation_) << ", p=" << p() << ")";
+  return out.str();
+}
+
 std::string Resize::describe() const {
   std::ostringstream out;
   out << name() << "(" << size_text(height_, width_)

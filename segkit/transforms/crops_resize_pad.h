@@ -143,6 +143,24 @@ class Resize : public Transform {
   int height_, width_, interpolation_;
 };
 
+/// albumentations' RandomScale: the image (and mask, nearest) resized by a factor s ~ U(scale),
+/// to (int(h * s), int(w * s)). `scale` is the factor range itself: albumentations' scale_limit L
+/// is (1 - L, 1 + L) and a list [a, b] is (1 + a, 1 + b) (transform_registry.cpp converts).
+class RandomScale : public Transform {
+ public:
+  /// Throws ConfigError unless 0 < lo <= hi.
+  RandomScale(Range scale, int interpolation = cv::INTER_LINEAR, double p = 0.5);
+  std::string name() const override { return "RandomScale"; }
+  std::string describe() const override;
+
+ protected:
+  void apply(data::Sample& sample, Rng& rng) const override;
+
+ private:
+  Range scale_;
+  int interpolation_;
+};
+
 /// Where PadIfNeeded puts the image inside the padded canvas.
 enum class PadPosition { kCenter, kTopLeft, kTopRight, kBottomLeft, kBottomRight, kRandom };
 

@@ -209,6 +209,12 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          o.p = a.p(0.5);
          return a.make<CoarseDropout>(o);
        }},
+      {"RandomScale",
+       [](TransformArgs& a, const std::string&) {
+         // albumentations: to_tuple(scale_limit, bias=1): L -> (1 - L, 1 + L), [a, b] -> (1 + a, 1 + b).
+         const Range limit = a.range("scale_limit", Range::symmetric(0.1), R::kSymmetric);
+         return a.make<RandomScale>(Range{1.0 + limit.lo, 1.0 + limit.hi}, a.interpolation(), a.p(0.5));
+       }},
       {"RandomCrop",
        [](TransformArgs& a, const std::string&) {
          const int height = a.required_integer("height");

@@ -130,5 +130,20 @@ TEST(CoarseDropout, TakesAlbumentations1And2NamesWithTheirDefaults) {
                ConfigError);
 }
 
+// RandomScale with albumentations' scale_limit: fixed factors give the buildings pipeline's chips at
+// scales 0.5 and 2 (a OneOf of them beside scale 1).
+TEST(RandomScale, ScalesImageAndMaskByTheDrawnFactor) {
+  const auto half = build_transform(config::json::parse(R"({"RandomScale": {"scale_limit": [-0.5, -0.5], "p": 1}})"), "t");
+  EXPECT_EQ(half->describe(), "RandomScale(scale=(0.5, 0.5), interpolation=linear, p=1)");
+  auto sample = test::rgb_sample();
+  Rng rng(1);
+  half->operator()(sample, rng);
+  EXPECT_EQ(sample.image.size(), cv::Size(test::kWidth / 2, test::kHeight / 2));
+  EXPECT_EQ(sample.mask.size(), sample.image.size());
+  EXPECT_EQ(build_transform(config::json::parse(R"({"RandomScale": {"scale_limit": 0.2}})"), "t")->describe(),
+            "RandomScale(scale=(0.8, 1.2), interpolation=linear, p=0.5)");
+  EXPECT_THROW(build_transform(config::json::parse(R"({"RandomScale": {"scale_limit": [-1, 0]}})"), "t"), ConfigError);
+}
+
 }  // namespace
 }  // namespace segkit::transforms

@@ -110,6 +110,7 @@ std::vector<Case> cases() {
          o.p = 1.0;
          return std::make_shared<Perspective>(o);
        }},
+      {"RandomScale", [](bool nearest) { return std::make_shared<RandomScale>(Range{0.5, 2.0}, interp(nearest), 1.0); }},
       {"RandomCrop", [](bool) { return std::make_shared<RandomCrop>(30, 20); }},
       {"CenterCrop", [](bool) { return std::make_shared<CenterCrop>(31, 17); }},
       {"RandomResizedCrop",
