@@ -1,5 +1,7 @@
 #include "segkit/transforms/distortions.h"
 
+#include <opencv2/calib3d.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -196,6 +198,38 @@ std::string ElasticTransform::describe() const {
       << ", mask_value=" << detail::format_fill(o.mask_value)
       << ", approximate=" << (o.approximate ? "true" : "false")
       << ", same_dxdy=" << (o.same_dxdy ? "true" : "false") << ", p=" << p() << ")";
+  return out.str();
+}
+
+OpticalDistortion::OpticalDistortion(OpticalDistortionOptions options) : Transform(options.p), options_(std::move(options)) {
+  detail::check_interpolation(options_.interpolation);
+  detail::check_border_mode(options_.border_mode);
+}
+
+void OpticalDistortion::apply(data::Sample& sample, Rng& rng) const {
+  const auto& o = options_;
+  const double k = rng.uniform(o.distort_limit.lo, o.distort_limit.hi);
+  const double dx = std::round(rng.uniform(o.shift_limit.lo, o.shift_limit.hi));
+  const double dy = std::round(rng.uniform(o.shift_limit.lo, o.shift_limit.hi));
+  const int width = sample.image.cols, height = sample.image.rows;
+  const cv::Matx33f camera(static_cast<float>(width), 0.f, static_cast<float>(width * 0.5 + dx), 0.f,
+                           static_cast<float>(height), static_cast<float>(height * 0.5 + dy), 0.f, 0.f, 1.f);
+  const cv::Matx<float, 1, 5> distortion(static_cast<float>(k), static_cast<float>(k), 0.f, 0.f, 0.f);
+  cv::Mat map_x, map_y;
+  cv::initUndistortRectifyMap(camera, distortion, cv::noArray(), cv::noArray(), {width, height}, CV_32FC1, map_x, map_y);
+  sample.image = detail::remap(sample.image, map_x, map_y, o.interpolation, o.border_mode, o.value);
+  if (sample.has_mask()) {
+    sample.mask = detail::remap(sample.mask, map_x, map_y, cv::INTER_NEAREST, o.border_mode, o.mask_value);
+  }
+}
+
+std::string OpticalDistortion::describe() const {
+  const auto& o = options_;
+  std::ostringstream out;
+  out << name() << "(distort_limit=" << detail::format_range(o.distort_limit)
+      << ", shift_limit=" << detail::format_range(o.shift_limit)
+      << ", interpolation=" << detail::interpolation_name(o.interpolation)
+      << ", border_mode=" << detail::border_mode_name(o.border_mode) << ", p=" << p() << ")";
   return out.str();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Non-affine warps (albumentations 1.3 semantics): GridDistortion and ElasticTransform. The image
+// Non-affine warps (albumentations 1.3 semantics): GridDistortion, ElasticTransform and
+// OpticalDistortion. The image
 // is resampled with `interpolation`, the mask with nearest-neighbour from the same maps, both with
 // `border_mode`; a constant border fills the image with `value` and the mask with `mask_value`.
 // Output size = input size.
@@ -15,6 +16,12 @@
 // truncate=4 kernel and 'reflect' border; `approximate` uses a 17x17 kernel instead, `same_dxdy`
 // reuses dx for dy). Note albumentations' defaults (alpha 1, sigma 50) make the dense field tiny;
 // alpha_affine 50 dominates.
+//
+// OpticalDistortion: a radial lens distortion k ~ U(distort_limit) with the optical centre moved by
+// (dx, dy) = round(U(shift_limit)) pixels, through cv::initUndistortRectifyMap with the camera
+// matrix [[w, 0, w/2 + dx], [0, h, h/2 + dy], [0, 0, 1]] and coefficients (k, k, 0, 0, 0). Like
+// albumentations 1.3, the shift is rounded to whole pixels, so the default shift_limit 0.05 never
+// moves the centre.
 //
 //   GridDistortionOptions options;
 //   options.distort_limit = Range::symmetric(0.2);
@@ -77,6 +84,30 @@ class ElasticTransform : public Transform {
 
  private:
   ElasticTransformOptions options_;
+};
+
+struct OpticalDistortionOptions {
+  Range distort_limit = Range::symmetric(0.05);
+  Range shift_limit = Range::symmetric(0.05);
+  int interpolation = cv::INTER_LINEAR;
+  int border_mode = cv::BORDER_REFLECT_101;
+  FillValue value;
+  FillValue mask_value;
+  double p = 0.5;
+};
+
+class OpticalDistortion : public Transform {
+ public:
+  /// Throws ConfigError for an unknown interpolation / border mode.
+  explicit OpticalDistortion(OpticalDistortionOptions options = {});
+  std::string name() const override { return "OpticalDistortion"; }
+  std::string describe() const override;
+
+ protected:
+  void apply(data::Sample& sample, Rng& rng) const override;
+
+ private:
+  OpticalDistortionOptions options_;
 };
 
 }  // namespace segkit::transforms

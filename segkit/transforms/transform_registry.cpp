@@ -70,6 +70,15 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          o.p = a.p(0.5);
          return a.make<GridDistortion>(o);
        }},
+      {"OpticalDistortion",
+       [](TransformArgs& a, const std::string&) {
+         OpticalDistortionOptions o;
+         o.distort_limit = a.range("distort_limit", o.distort_limit, R::kSymmetric);
+         o.shift_limit = a.range("shift_limit", o.shift_limit, R::kSymmetric);
+         read_warp(a, o);
+         o.p = a.p(0.5);
+         return a.make<OpticalDistortion>(o);
+       }},
       {"ElasticTransform",
        [](TransformArgs& a, const std::string&) {
          ElasticTransformOptions o;

@@ -64,6 +64,15 @@ std::vector<Case> cases() {
          o.p = 1.0;
          return std::make_shared<GridDistortion>(o);
        }},
+      {"OpticalDistortionStrong",
+       [](bool nearest) {
+         OpticalDistortionOptions o;
+         o.distort_limit = Range::symmetric(0.5);
+         o.shift_limit = Range::symmetric(5);
+         o.interpolation = interp(nearest);
+         o.p = 1.0;
+         return std::make_shared<OpticalDistortion>(o);
+       }},
       {"ElasticTransform",
        [](bool nearest) {
          ElasticTransformOptions o;
