@@ -16,17 +16,32 @@ GaussNoise::GaussNoise(Range var_limit, double mean, bool per_channel, double p)
   }
 }
 
+GaussNoise GaussNoise::from_std(Range std_range, Range mean_range, bool per_channel, double p) {
+  if (!(std_range.lo >= 0 && std_range.lo <= std_range.hi)) {
+    throw ConfigError("std_range must be 0 <= lo <= hi, got " + detail::format_range(std_range));
+  }
+  GaussNoise noise({0, 0}, 0.0, per_channel, p);
+  noise.std_range_ = std_range;
+  noise.mean_range_ = mean_range;
+  return noise;
+}
+
 void GaussNoise::check(const data::Sample& sample) const {
   Transform::check(sample);
   detail::max_value(sample.image.depth(), name());
 }
 
 void GaussNoise::apply(data::Sample& sample, Rng& rng) const {
-  const double var = rng.uniform(var_limit_.lo, var_limit_.hi);
   const double max_value = detail::max_value(sample.image.depth(), name());
   const double unit = max_value / 255.0;  // 8-bit units -> this depth's units
-  const double sigma = std::sqrt(var) * unit;
-  const double mean = mean_ * unit;
+  double sigma = 0.0, mean = 0.0;
+  if (std_range_) {
+    sigma = rng.uniform(std_range_->lo, std_range_->hi) * max_value;
+    mean = rng.uniform(mean_range_.lo, mean_range_.hi) * max_value;
+  } else {
+    sigma = std::sqrt(rng.uniform(var_limit_.lo, var_limit_.hi)) * unit;
+    mean = mean_ * unit;
+  }
   cv::Mat f = detail::to_float(sample.image);
   const int channels = f.channels();
   for (int y = 0; y < f.rows; ++y) {
@@ -46,8 +61,13 @@ void GaussNoise::apply(data::Sample& sample, Rng& rng) const {
 
 std::string GaussNoise::describe() const {
   std::ostringstream out;
-  out << name() << "(var_limit=" << detail::format_range(var_limit_) << ", mean=" << mean_
-      << ", per_channel=" << (per_channel_ ? "true" : "false") << ", p=" << p() << ")";
+  out << name() << "(";
+  if (std_range_) {
+    out << "std_range=" << detail::format_range(*std_range_) << ", mean_range=" << detail::format_range(mean_range_);
+  } else {
+    out << "var_limit=" << detail::format_range(var_limit_) << ", mean=" << mean_;
+  }
+  out << ", per_channel=" << (per_channel_ ? "true" : "false") << ", p=" << p() << ")";
   return out.str();
 }
 

@@ -7,11 +7,15 @@
 //                 var_limit and mean are in 8-bit units: for uint16 and float images they are
 //                 scaled by max_value / 255 (albumentations 1.3 adds them unscaled, which wipes
 //                 out a [0, 1] float image).
+//                 albumentations 2.x's form draws the standard deviation instead: sigma ~
+//                 U(std_range) x max_value, mean ~ U(mean_range) x max_value (GaussNoise::from_std).
 //   GaussianBlur  cv::GaussianBlur with an odd kernel size ~ blur_limit and sigma ~ sigma_limit
 //                 (sigma 0: derived from the kernel size); kernel 0 derives the size from sigma.
 //
 //   GaussNoise noise(/*var_limit=*/{10, 50});
 //   GaussianBlur blur(/*blur_limit=*/{3, 7});
+
+#include <optional>
 
 #include "segkit/transforms/transform.h"
 
@@ -22,6 +26,9 @@ class GaussNoise : public Transform {
   /// Throws ConfigError for a negative var_limit.
   explicit GaussNoise(Range var_limit = {10, 50}, double mean = 0.0, bool per_channel = true,
                       double p = 0.5);
+  /// albumentations 2.x: std_range and mean_range are fractions of the depth's maximum value.
+  /// Throws ConfigError unless 0 <= std_range.lo <= std_range.hi.
+  static GaussNoise from_std(Range std_range, Range mean_range, bool per_channel, double p);
   std::string name() const override { return "GaussNoise"; }
   std::string describe() const override;
 
@@ -33,6 +40,8 @@ class GaussNoise : public Transform {
   Range var_limit_;
   double mean_;
   bool per_channel_;
+  std::optional<Range> std_range_;  ///< set: the 2.x form
+  Range mean_range_{0, 0};
 };
 
 class GaussianBlur : public Transform {

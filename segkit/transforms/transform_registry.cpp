@@ -27,13 +27,22 @@ std::vector<TransformPtr> children(TransformArgs& args, const std::string& where
   return out;
 }
 
-// Keys shared by the warps: interpolation, border_mode, value, mask_value.
+// A constant fill under its albumentations 1.x name or its 2.x one (value -> fill, mask_value ->
+// fill_mask); giving both is an error rather than a silent choice.
+FillValue fill_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std::string& name_2x) {
+  if (a.has(name_1x) && a.has(name_2x)) {
+    a.fail(name_2x, "and '" + name_1x + "' name the same fill (albumentations 2.x and 1.x); give one");
+  }
+  return a.has(name_2x) ? a.fill(name_2x) : a.fill(name_1x);
+}
+
+// Keys shared by the warps: interpolation, border_mode, value (fill), mask_value (fill_mask).
 template <typename Options>
 void read_warp(TransformArgs& a, Options& o) {
   o.interpolation = a.interpolation();
   o.border_mode = a.border_mode();
-  o.value = a.fill("value");
-  o.mask_value = a.fill("mask_value");
+  o.value = fill_1x_or_2x(a, "value", "fill");
+  o.mask_value = fill_1x_or_2x(a, "mask_value", "fill_mask");
 }
 
 // Transforms whose only parameter is p.
@@ -143,9 +152,19 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
        }},
       {"GaussNoise",
        [](TransformArgs& a, const std::string&) {
+         const bool per_channel = a.boolean("per_channel", true);
+         if (a.has("std_range") || a.has("mean_range")) {  // albumentations 2.x names and defaults
+           const Range std_range = a.range("std_range", {0.2, 0.44}, R::kListOnly);
+           const Range mean_range = a.range("mean_range", {0, 0}, R::kListOnly);
+           const double p = a.p(0.5);
+           try {
+             return a.make<GaussNoise>(GaussNoise::from_std(std_range, mean_range, per_channel, p));
+           } catch (const ConfigError& e) {
+             a.fail("std_range", e.what());
+           }
+         }
          const Range var = a.range("var_limit", {10, 50}, R::kFromLow, 0.0);
          const double mean = a.number("mean", 0.0);
-         const bool per_channel = a.boolean("per_channel", true);
          return a.make<GaussNoise>(var, mean, per_channel, a.p(0.5));
        }},
       {"GaussianBlur",
@@ -274,8 +293,8 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          o.min_width =
              a.optional_integer("min_width", o.pad_width_divisor ? std::nullopt : o.min_width);
          o.border_mode = a.border_mode();
-         o.value = a.fill("value");
-         o.mask_value = a.fill("mask_value");
+         o.value = fill_1x_or_2x(a, "value", "fill");
+         o.mask_value = fill_1x_or_2x(a, "mask_value", "fill_mask");
          const std::string position = a.string("position", "center");
          try {
            o.position = pad_position_from_name(position);

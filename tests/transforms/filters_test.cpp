@@ -145,5 +145,30 @@ TEST(RandomScale, ScalesImageAndMaskByTheDrawnFactor) {
   EXPECT_THROW(build_transform(config::json::parse(R"({"RandomScale": {"scale_limit": [-1, 0]}})"), "t"), ConfigError);
 }
 
+// albumentations 2.x names beside 1.x ones: fill / fill_mask for the warps and pads, GaussNoise's
+// std_range (a fraction of the maximum value).
+TEST(Albumentations2Names, FillAndStdRangeAreAccepted) {
+  const auto pad = build_transform(
+      config::json::parse(R"({"PadIfNeeded": {"min_height": 64, "min_width": 80, "border_mode": "constant", "fill": 7, "fill_mask": 3}})"),
+      "t");
+  auto sample = test::rgb_sample();
+  Rng rng(0);
+  pad->operator()(sample, rng);
+  EXPECT_EQ(sample.image.at<cv::Vec3b>(0, 0), cv::Vec3b(7, 7, 7));
+  EXPECT_EQ(sample.mask.at<uint8_t>(0, 0), 3);
+  EXPECT_THROW(build_transform(config::json::parse(R"({"PadIfNeeded": {"value": 1, "fill": 2}})"), "t"), ConfigError);
+
+  const auto noise = build_transform(config::json::parse(R"({"GaussNoise": {"std_range": [0.1, 0.1], "p": 1}})"), "t");
+  EXPECT_EQ(noise->describe(), "GaussNoise(std_range=(0.1, 0.1), mean_range=(0, 0), per_channel=true, p=1)");
+  data::Sample flat;
+  flat.image = cv::Mat(100, 100, CV_32FC1, cv::Scalar(0.5f));
+  noise->operator()(flat, rng);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(flat.image, mean, stddev);
+  EXPECT_NEAR(stddev[0], 0.1, 0.01);  // 0.1 of the float maximum 1.0
+  EXPECT_THROW(build_transform(config::json::parse(R"({"GaussNoise": {"std_range": [0.1, 0.2], "var_limit": 10}})"), "t"),
+               ConfigError);
+}
+
 }  // namespace
 }  // namespace segkit::transforms
