@@ -45,6 +45,7 @@ void add_tune_command(CLI::App& app) {
     std::vector<int> min_areas;
     int min_total = 0;
     double min_prob_sum = 0;
+    bool per_fold = false;
   };
   auto args = std::make_shared<Args>();
   auto* tune = app.add_subcommand("tune", "Fit per-class threshold, min_area and classifier gate on out-of-fold predictions");
@@ -62,6 +63,8 @@ void add_tune_command(CLI::App& app) {
                    "fixed min_prob_sum (mask emptied when its probabilities sum below this) searched under and "
                    "written, at the out-of-fold size")
       ->check(CLI::NonNegativeNumber);
+  tune->add_flag("--per-fold", args->per_fold,
+                 "search each fold's out-of-fold file on its own and average the optima (the SIIM kernel's way)");
   tune->callback([args] {
     if (args->run_dir.empty() && (args->oof_files.empty() || args->output.empty())) {
       throw ConfigError("segkit tune needs --run RUN_DIR, or --oof FILE ... with -o OUTPUT");
@@ -80,7 +83,15 @@ void add_tune_command(CLI::App& app) {
     options.min_total = args->min_total;
     options.min_prob_sum = args->min_prob_sum;
     const auto start = std::chrono::steady_clock::now();
-    const auto result = postprocess::search_postprocess(oof, class_names(run_dir, oof.num_classes), options);
+    const auto names = class_names(run_dir, oof.num_classes);
+    postprocess::SearchResult result;
+    if (args->per_fold) {
+      std::vector<postprocess::OofData> folds;
+      for (const auto& file : files) folds.push_back(postprocess::read_oof(file));
+      result = postprocess::search_postprocess_per_fold(folds, oof, names, options);
+    } else {
+      result = postprocess::search_postprocess(oof, names, options);
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     const fs::path output = args->output.empty() ? run_dir / "postprocess.yaml" : fs::path(args->output);

@@ -185,6 +185,39 @@ SearchResult search_postprocess(const OofData& oof, const std::vector<std::strin
   return result;
 }
 
+SearchResult search_postprocess_per_fold(const std::vector<OofData>& folds, const OofData& all,
+                                         const std::vector<std::string>& class_names, const SearchOptions& options) {
+  if (folds.empty()) throw DataError("per-fold tuning needs at least one fold");
+  std::vector<SearchResult> per_fold;
+  for (const auto& fold : folds) per_fold.push_back(search_postprocess(fold, class_names, options));
+  SearchResult result;
+  result.classes.resize(class_names.size());
+  const double n = static_cast<double>(folds.size());
+  for (size_t c = 0; c < class_names.size(); ++c) {
+    auto& out = result.classes[c];
+    out.name = class_names[c];
+    out.params = per_fold.front().classes[c].params;  // the fixed rules (min_total, min_prob_sum)
+    double threshold = 0.0, area = 0.0, gate = 0.0;
+    bool gated = true;
+    for (const auto& fold : per_fold) {
+      const auto& params = fold.classes[c].params;
+      threshold += params.threshold / n;
+      area += params.min_area / n;
+      gated = gated && params.cls_threshold.has_value();
+      if (params.cls_threshold) gate += *params.cls_threshold / n;
+    }
+    out.params.threshold = threshold;
+    out.params.min_area = static_cast<int>(std::lround(area));
+    out.params.cls_threshold = gated ? std::optional<double>(gate) : std::nullopt;
+    ClassPostprocess defaults;
+    defaults.min_total = options.min_total;
+    defaults.min_prob_sum = options.min_prob_sum;
+    out.default_dice = mean_dice(all, static_cast<int>(c), defaults);
+    out.tuned_dice = mean_dice(all, static_cast<int>(c), out.params);
+  }
+  return result;
+}
+
 double mean_dice(const OofData& oof, int class_index, const ClassPostprocess& params) {
   double sum = 0.0;
   for (const auto& image : oof.images) {

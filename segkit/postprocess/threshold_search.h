@@ -61,6 +61,12 @@ std::vector<int> default_min_areas(double image_area);
 SearchResult search_postprocess(const OofData& oof, const std::vector<std::string>& class_names,
                                 const SearchOptions& options = {});
 
+/// The SIIM kernel's way: search every fold's out-of-fold data on its own and average the optima
+/// (threshold and cls_threshold as means, min_area as the rounded mean; a gate only when every fold
+/// chose one), then score the averages on `all` (every fold together). Throws as search_postprocess.
+SearchResult search_postprocess_per_fold(const std::vector<OofData>& folds, const OofData& all,
+                                         const std::vector<std::string>& class_names, const SearchOptions& options = {});
+
 /// The mean Dice of one class under `params`, through apply_postprocess (the reference the search's
 /// fast path must agree with).
 double mean_dice(const OofData& oof, int class_index, const ClassPostprocess& params);

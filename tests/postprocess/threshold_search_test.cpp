@@ -109,6 +109,32 @@ TEST(ThresholdSearch, SearchesUnderAFixedMinProbSum) {
   }
 }
 
+// Per-fold optima averaged (the SIIM kernel): two folds whose optima differ give their mean, scored
+// on all images together.
+TEST(ThresholdSearch, PerFoldOptimaAreAveraged) {
+  const OofData all = constructed(20);
+  OofData first = all, second = all;
+  first.images.resize(10);
+  second.images.erase(second.images.begin(), second.images.begin() + 10);
+  for (auto& image : second.images) {  // the second fold's squares need threshold 0.20 instead
+    cv::Mat p = image.probabilities[0].clone();
+    p.setTo(54, p == 79);
+    p.setTo(49, p == 74);
+    image.probabilities[0] = p;
+  }
+  SearchOptions options;
+  options.min_areas = {0, 200};
+  const double first_threshold = search_postprocess(first, {"defect", "gated"}, options).classes[0].params.threshold;
+  const double second_threshold = search_postprocess(second, {"defect", "gated"}, options).classes[0].params.threshold;
+  ASSERT_NE(first_threshold, second_threshold);
+  OofData both = first;
+  both.images.insert(both.images.end(), second.images.begin(), second.images.end());
+  const auto result = search_postprocess_per_fold({first, second}, both, {"defect", "gated"}, options);
+  EXPECT_DOUBLE_EQ(result.classes[0].params.threshold, (first_threshold + second_threshold) / 2);
+  EXPECT_DOUBLE_EQ(result.classes[0].tuned_dice, mean_dice(both, 0, result.classes[0].params));
+  EXPECT_THROW(search_postprocess_per_fold({}, both, {"defect", "gated"}, options), DataError);
+}
+
 TEST(ThresholdSearch, DefaultMinAreaGridScalesWithImageArea) {
   EXPECT_EQ(default_min_areas(kReferenceArea),
             (std::vector<int>{0, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 20000}));
