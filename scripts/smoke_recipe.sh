@@ -56,7 +56,7 @@ case "$recipe" in
   pneumothorax)
     synth pneumo 128x128 16 pneumothorax.yaml
     run train "$out/train/run.yaml" --out "$out/run" --folds all
-    run tune --run "$out/run" --min-prob-sum 20
+    run tune --run "$out/run" --min-prob-sum 20 --per-fold
     run predict --run "$out/run" --input "$out/test/data.yaml" --out "$out/pred" --tta hflip \
         --output-size 64x64 --postprocess "$out/run/postprocess.yaml"
     run submit --pred "$out/pred" --format siim --size 128x128 -o "$out/submission.csv"
