@@ -20,6 +20,7 @@ void add_predict_command(CLI::App& app) {
     std::string input, out, tta = "none", merge = "mean", postprocess, overlays, device = "auto", precision = "fp32";
     std::vector<std::string> save{"masks"};
     std::vector<double> scales;
+    std::vector<int64_t> widths;
     std::string output_size;
     int tile = 0, overlap = 64, workers = 2;
   };
@@ -32,6 +33,8 @@ void add_predict_command(CLI::App& app) {
   predict->add_option("--tta", args->tta, "none, hflip, vflip, flips, hvflip, transpose, d4")->capture_default_str();
   predict->add_option("--merge", args->merge, "TTA merge: mean, gmean, max")->capture_default_str();
   predict->add_option("--scales", args->scales, "multi-scale TTA factors, e.g. 0.75 1 1.25");
+  predict->add_option("--widths", args->widths,
+                      "multi-resolution inference: also predict with the input resized to these widths, e.g. 512 1024");
   predict->add_option("--tile", args->tile, "sliding-window tile size (0: whole images)")->check(CLI::NonNegativeNumber);
   predict->add_option("--overlap", args->overlap, "tile overlap in pixels")->capture_default_str();
   predict->add_option("--postprocess", args->postprocess, "postprocess.yaml from `segkit tune` (default: p > 0.5)")
@@ -61,6 +64,7 @@ void add_predict_command(CLI::App& app) {
     request->predictor.tta.name = args->tta;
     request->predictor.tta.merge = args->merge;
     request->predictor.tta.scales.assign(args->scales.begin(), args->scales.end());
+    request->predictor.tta.widths.assign(args->widths.begin(), args->widths.end());
     request->predictor.device = args->device;
     request->predictor.workers = args->workers;
     request->predictor.precision = nn::parse_precision(args->precision, "--precision");

@@ -77,8 +77,13 @@ torch::Tensor predict_tta(const PredictFn& predict, const torch::Tensor& images,
                       "; valid: " + join(merges, ", "));
   }
   const auto transforms = tta_transforms(options.name);
-  const std::vector<double> scales = options.scales.empty() ? std::vector<double>{1.0} : options.scales;
   const int64_t height = images.size(2), width = images.size(3);
+  std::vector<double> scales = options.scales;
+  for (int64_t target : options.widths) {
+    if (target <= 0) throw ConfigError(fmt::format("TTA width must be > 0, got {}", target));
+    scales.push_back(static_cast<double>(target) / static_cast<double>(width));
+  }
+  if (scales.empty()) scales = {1.0};
   torch::Tensor merged;
   int64_t count = 0;
   for (double scale : scales) {

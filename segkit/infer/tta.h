@@ -31,6 +31,9 @@ struct TtaOptions {
   std::string name = "none";
   std::string merge = "mean";
   std::vector<double> scales{};  ///< empty: scale 1 only
+  /// Multi-resolution inference at given input widths (the buildings pipeline): each width w adds
+  /// the scale w / the input's width (height in proportion); combined with `scales` when both are set.
+  std::vector<int64_t> widths{};
   int64_t size_divisor = 32;     ///< scaled inputs are rounded to a multiple of this (encoder stride)
 };
 

@@ -72,6 +72,7 @@ std::string fingerprint(const PredictRequest& request, const std::vector<std::st
       {"tta", p.tta.name},
       {"merge", p.tta.merge},
       {"scales", p.tta.scales},
+      {"widths", p.tta.widths},
       {"tile", p.tiles ? p.tiles->tile : 0},
       {"overlap", p.tiles ? p.tiles->overlap : 0},
       {"blend", p.tiles ? p.tiles->blend : std::string()},

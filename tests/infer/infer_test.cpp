@@ -77,6 +77,20 @@ TEST(Tta, ScalesResizeToTheStrideAndBack) {
   EXPECT_LT((merged - ramp).abs().max().item<double>(), 0.03);  // a smooth ramp survives the round trips
 }
 
+// --widths: multi-resolution inference at absolute widths (height in proportion, to the stride).
+TEST(Tta, WidthsBecomeScalesOfTheInput) {
+  const auto image = torch::zeros({1, 1, 64, 128});
+  std::vector<std::vector<int64_t>> sizes;
+  TtaOptions options;
+  options.widths = {64, 256};
+  predict_tta([&](const torch::Tensor& x) { sizes.push_back(x.sizes().vec()); return x; }, image, options);
+  ASSERT_EQ(sizes.size(), 2u);
+  EXPECT_EQ(sizes[0], (std::vector<int64_t>{1, 1, 32, 64}));
+  EXPECT_EQ(sizes[1], (std::vector<int64_t>{1, 1, 128, 256}));
+  options.widths = {0};
+  EXPECT_THROW(predict_tta([](const torch::Tensor& x) { return x; }, image, options), ConfigError);
+}
+
 TEST(Tiling, StartsCoverTheImageAndStayInside) {
   EXPECT_EQ(tile_starts(100, 32, 8), (std::vector<int64_t>{0, 24, 48, 68}));
   EXPECT_EQ(tile_starts(32, 32, 8), (std::vector<int64_t>{0}));
