@@ -76,36 +76,28 @@ TEST(ThresholdSearch, FindsConstructedThresholdMinAreaAndGate) {
   EXPECT_THROW(search_postprocess(oof, {"one"}), ShapeError);
 }
 
-// A fixed min_total is part of every candidate (the fast path agrees with apply_postprocess under
-// it) and is written with the result.
-TEST(ThresholdSearch, SearchesUnderAFixedMinTotal) {
+// A fixed min_total or min_prob_sum is part of every candidate (the fast path agrees with
+// apply_postprocess under it) and is written with the result.
+TEST(ThresholdSearch, SearchesUnderAFixedMinTotalOrMinProbSum) {
   const OofData oof = constructed(20);
-  SearchOptions options;
-  options.min_areas = {0, 100, 200, 500};
-  options.min_total = 150;
-  const auto result = search_postprocess(oof, {"defect", "gated"}, options);
-  for (int c = 0; c < 2; ++c) {
-    EXPECT_EQ(result.classes[c].params.min_total, 150);
-    EXPECT_DOUBLE_EQ(mean_dice(oof, c, result.classes[c].params), result.classes[c].tuned_dice);
-    ClassPostprocess defaults;
-    defaults.min_total = 150;
-    EXPECT_DOUBLE_EQ(mean_dice(oof, c, defaults), result.classes[c].default_dice);
-  }
-}
-
-// Likewise a fixed min_prob_sum (the fast path skips the maps it empties at every threshold).
-TEST(ThresholdSearch, SearchesUnderAFixedMinProbSum) {
-  const OofData oof = constructed(20);
-  SearchOptions options;
-  options.min_areas = {0, 100, 500};
-  options.min_prob_sum = 150.0;
-  const auto result = search_postprocess(oof, {"defect", "gated"}, options);
-  for (int c = 0; c < 2; ++c) {
-    EXPECT_EQ(result.classes[c].params.min_prob_sum, 150.0);
-    EXPECT_DOUBLE_EQ(mean_dice(oof, c, result.classes[c].params), result.classes[c].tuned_dice);
-    ClassPostprocess defaults;
-    defaults.min_prob_sum = 150.0;
-    EXPECT_DOUBLE_EQ(mean_dice(oof, c, defaults), result.classes[c].default_dice);
+  for (const bool by_sum : {false, true}) {
+    SearchOptions options;
+    options.min_areas = {0, 100, 200, 500};
+    if (by_sum) {
+      options.min_prob_sum = 150.0;
+    } else {
+      options.min_total = 150;
+    }
+    ClassPostprocess rule;  // the fixed rule, everything else at its default
+    rule.min_total = options.min_total;
+    rule.min_prob_sum = options.min_prob_sum;
+    const auto result = search_postprocess(oof, {"defect", "gated"}, options);
+    for (int c = 0; c < 2; ++c) {
+      EXPECT_EQ(result.classes[c].params.min_total, rule.min_total);
+      EXPECT_EQ(result.classes[c].params.min_prob_sum, rule.min_prob_sum);
+      EXPECT_DOUBLE_EQ(mean_dice(oof, c, result.classes[c].params), result.classes[c].tuned_dice) << by_sum;
+      EXPECT_DOUBLE_EQ(mean_dice(oof, c, rule), result.classes[c].default_dice) << by_sum;
+    }
   }
 }
 
