@@ -1,5 +1,7 @@
 #include "segkit/encoders/efficientnet.h"
 
+#include "segkit/core/error.h"
+
 #include <torch/nn/modules/container/modulelist.h>
 
 namespace segkit::encoders {
@@ -105,6 +107,11 @@ std::vector<EncoderSpec> efficientnet_encoders() {
     specs.push_back(EncoderSpec{v.name, "efficientnet", v.channels, build, /*min_depth=*/2, /*max_depth=*/5});
   }
   return specs;
+}
+
+void EfficientNetEncoderImpl::set_drop_connect_rate(double rate) {
+  if (!(rate >= 0 && rate < 1)) throw ConfigError("encoder_drop_connect_rate must lie in [0, 1), got " + std::to_string(rate));
+  drop_connect_rate_ = rate;
 }
 
 }  // namespace segkit::encoders

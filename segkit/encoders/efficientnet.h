@@ -18,6 +18,10 @@ class EfficientNetEncoderImpl : public EncoderImpl {
   EfficientNetEncoderImpl(const EfficientNetScaling& scaling, std::vector<int> out_indexes,
                           std::vector<int64_t> out_channels, int depth);
   std::vector<torch::Tensor> forward(torch::Tensor x) override;
+  /// The residual branches' drop probability at the last block (lukemelas' drop_connect_rate,
+  /// scaled linearly by block index; 0.2 by default, training mode only). ConfigError outside [0, 1).
+  void set_drop_connect_rate(double rate);
+  double drop_connect_rate() const { return drop_connect_rate_; }
 
  protected:
   std::vector<std::pair<int, std::vector<std::shared_ptr<torch::nn::Module>>>> stages() override;

@@ -21,6 +21,8 @@ struct CommonOptions {
   int classes = 1;
   std::string activation;
   std::optional<nn::AuxParams> aux_params;
+  /// segkit extension: EfficientNet encoders' drop_connect_rate (lukemelas' 0.2 when unset).
+  std::optional<double> encoder_drop_connect_rate;
 };
 
 /// Reads the shared arguments; `default_depth` differs per architecture (PSPNet: 3).

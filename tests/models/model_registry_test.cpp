@@ -81,6 +81,28 @@ INSTANTIATE_TEST_SUITE_P(Families, EncoderContract,
                          ::testing::Values("resnet18", "se_resnext50_32x4d", "densenet121", "efficientnet-b0",
                                            "mobilenet_v2", "inceptionresnetv2"));
 
+// segkit extension: EfficientNet's drop_connect_rate from the model arguments (the buildings
+// pipeline's stage 2 trains with 0.5). Drop connect is random in training mode only.
+TEST(Encoders, EfficientNetDropConnectRateIsConfigurable) {
+  const auto build = [](double rate) {
+    torch::manual_seed(0);
+    return create_model({{"arch", "unet"}, {"encoder_name", "efficientnet-b0"}, {"encoder_depth", 5}, {"classes", 1},
+                         {"encoder_drop_connect_rate", rate}});
+  };
+  const auto input = torch::randn({2, 3, 64, 64});
+  auto still = build(0.0);
+  still->train();
+  EXPECT_TRUE(torch::equal(still->forward(input), still->forward(input))) << "rate 0: no randomness";
+  auto dropping = build(0.5);
+  dropping->train();
+  EXPECT_FALSE(torch::equal(dropping->forward(input), dropping->forward(input)));
+  dropping->eval();
+  EXPECT_TRUE(torch::equal(dropping->forward(input), dropping->forward(input))) << "eval: never dropped";
+  EXPECT_THROW(create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}, {"encoder_drop_connect_rate", 0.5}}),
+               ConfigError);
+  EXPECT_THROW(build(1.0), ConfigError);
+}
+
 TEST(Encoders, InChannelsAndDepthsFollowSmp) {
   for (int in_channels : {1, 4}) {
     auto model = create_model({{"arch", "unet"}, {"encoder_name", "resnet18"}, {"in_channels", in_channels}});
