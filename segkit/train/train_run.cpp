@@ -244,6 +244,12 @@ FoldResult train_fold(const config::Config& config, int fold, const RunRequest& 
 TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset* dataset, int64_t steps_per_epoch) {
   TrainerParts parts;
   const TaskMode mode = task_mode(config);
+  if (mode == TaskMode::kMulticlass && !config.at("train.positive_fraction").is_null()) {
+    // "Positive" means a non-empty mask, and every labelled multiclass image has classes.
+    throw ConfigError(config.where("train.positive_fraction") +
+                      "train.positive_fraction samples images with a non-empty mask; with model.mode multiclass every "
+                      "labelled image has one, so the sampling would be uniform anyway; remove it");
+  }
   with_config_location(config, "model", [&] { parts.model = models::create_model(model_section(config, dataset, mode)); });
   // Before the optimiser sees the parameters, so its moments take the same memory format.
   if (trains_channels_last(config)) parts.model->use_channels_last();

@@ -129,6 +129,9 @@ TEST_F(ConfigCheck, MulticlassModeIsCheckedAgainstTheLossAndTheHead) {
   error = check({{"model", model + ", mode: multiclass}"}, {"loss", "loss: {name: cross_entropy, ignore_index: 4}"}});
   EXPECT_TRUE(mentions(error, "void pixels (mask values outside data.class_values) are ignored")) << error;
 
+  error = check({{"model", model + ", mode: multiclass}"}, {"train", "train: {epochs: 2, batch_size: 2, positive_fraction: 0.5}"}});
+  EXPECT_TRUE(mentions(error, "train.positive_fraction samples images with a non-empty mask")) << error;
+
   // A loss that cannot take class indices or ignore void pixels is refused by name.
   error = check({{"model", model + ", mode: multiclass}"}, {"loss", "loss: {name: symmetric_dice}"}});
   EXPECT_TRUE(mentions(error, "symmetric_dice: mode multiclass is not supported")) << error;
