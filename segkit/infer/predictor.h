@@ -9,9 +9,9 @@
 // Normalize when the model comes without a run), padding to a multiple of 32 when the size is not
 // one, TTA (tta.h) or sliding-window tiling (tiling.h), the mean over the models, the padding that
 // augment.val added (PadIfNeeded) cropped off, then bilinear resizing back to the size the image had
-// on disk. Probabilities are sigmoids, or softmaxes for
-// multiclass models, and everything averaged (TTA, tiles, folds) is a probability. Decoding and preprocessing run in loader worker
-// threads while the model computes. Models take the BN-folded, channels-last fast path
+// on disk. Probabilities are sigmoids, or softmaxes for multiclass models, and everything averaged
+// (TTA, tiles, folds) is a probability. Decoding and preprocessing run in loader worker threads
+// while the model computes. Models take the BN-folded, channels-last fast path
 // (models::inference_copy) unless asked not to.
 
 #include <filesystem>

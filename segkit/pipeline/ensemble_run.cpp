@@ -108,10 +108,8 @@ submit::PredictionImage write_argmax(const fs::path& dir, const std::string& id,
       out[x] = static_cast<uint8_t>(std::max_element(pixel, pixel + k_count) - pixel);
     }
   }
-  std::vector<cv::Mat> planes;
-  for (int k = 0; k < k_count; ++k) planes.push_back((labels == k) / 255);
   cv::Mat masks;
-  cv::merge(planes, masks);
+  cv::merge(submit::label_planes(labels, classes.size()), masks);
   submit::write_prediction_labels(dir, id, labels, classes);
   return submit::write_prediction_masks(dir, id, masks, classes);
 }

@@ -164,10 +164,8 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
     if (multiclass) {
       const auto argmax = prediction.probabilities.argmax(0).to(torch::kUInt8).contiguous();
       labels = cv::Mat(prediction.size, CV_8U, argmax.data_ptr<uint8_t>()).clone();
-      for (size_t k = 0; k < classes.size(); ++k) {
-        planes.push_back((labels == static_cast<int>(k)) / 255);
-        if (cv::countNonZero(planes.back()) > 0) ++summary.images_with_class[k];
-      }
+      planes = submit::label_planes(labels, classes.size());
+      for (size_t k = 0; k < classes.size(); ++k) summary.images_with_class[k] += cv::countNonZero(planes[k]) > 0;
     }
     for (size_t k = 0; !multiclass && k < classes.size(); ++k) {
       const cv::Mat probability(prediction.size, CV_8U, bytes[static_cast<int64_t>(k)].data_ptr<uint8_t>());

@@ -137,6 +137,12 @@ PredictionImage write_prediction_masks(const fs::path& dir, const std::string& i
   return image;
 }
 
+std::vector<cv::Mat> label_planes(const cv::Mat& labels, size_t classes) {
+  std::vector<cv::Mat> planes;
+  for (size_t k = 0; k < classes; ++k) planes.push_back((labels == static_cast<int>(k)) / 255);
+  return planes;
+}
+
 PredictionImage write_prediction_labels(const fs::path& dir, const std::string& id, const cv::Mat& labels,
                                         const std::vector<std::string>& classes) {
   if (labels.type() != CV_8UC1 || classes.size() > 255)
@@ -157,8 +163,7 @@ cv::Mat read_prediction_masks(const fs::path& dir, const PredictionImage& image,
                               const std::vector<std::string>& classes) {
   std::vector<cv::Mat> planes;
   if (const fs::path labels = labels_path(dir, image.stem); fs::exists(labels)) {
-    const cv::Mat png = read_single_channel_png(labels, image);
-    for (size_t k = 0; k < classes.size(); ++k) planes.push_back((png == static_cast<int>(k)) / 255);
+    planes = label_planes(read_single_channel_png(labels, image), classes.size());
   }
   for (size_t k = planes.size(); k < classes.size(); ++k) {
     const fs::path file = mask_path(dir, image.stem, classes[k]);

@@ -57,6 +57,9 @@ void write_prediction_index(const std::filesystem::path& dir, const PredictionIn
 PredictionImage write_prediction_masks(const std::filesystem::path& dir, const std::string& id,
                                        const cv::Mat& masks, const std::vector<std::string>& classes);
 
+/// One 0/1 plane per class of a class-index image (H x W CV_8U): plane k is 1 where labels == k.
+std::vector<cv::Mat> label_planes(const cv::Mat& labels, size_t classes);
+
 /// Writes labels/<stem>.png: `labels` is H x W CV_8U, class indices below classes.size() (at most
 /// 255 classes). Returns the index entry.
 PredictionImage write_prediction_labels(const std::filesystem::path& dir, const std::string& id, const cv::Mat& labels,

@@ -29,9 +29,7 @@ namespace fs = std::filesystem;
 
 // The training indices of train.fold.
 std::vector<size_t> training_indices(const config::Config& config, const fs::path& config_dir, const data::Dataset& dataset) {
-  const auto folds = data::load_or_create_folds(dataset, config_dir / config.get<std::string>("folds.file"),
-                                                config.get<int>("folds.k"), config.get<std::string>("folds.method"),
-                                                config.get<uint64_t>("seed"));
+  const auto folds = config_folds(config, config_dir, dataset);
   const int fold = config.get<int>("train.fold");
   std::vector<size_t> indices;
   for (size_t i = 0; i < folds.size(); ++i) {

@@ -265,6 +265,11 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
   return parts;
 }
 
+std::vector<int> config_folds(const config::Config& config, const fs::path& config_dir, const data::Dataset& dataset) {
+  return data::load_or_create_folds(dataset, config_dir / config.get<std::string>("folds.file"), config.get<int>("folds.k"),
+                                    config.get<std::string>("folds.method"), config.get<uint64_t>("seed"));
+}
+
 std::vector<int> all_folds(const config::Config& config) {
   std::vector<int> folds(static_cast<size_t>(config.get<int>("folds.k")));
   for (size_t k = 0; k < folds.size(); ++k) folds[k] = static_cast<int>(k);
@@ -278,11 +283,7 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
   check_training_setup(config, dataset.get());
   const auto& communicator = request.communicator;
   const bool writer = !communicator || communicator->rank() == 0;
-  const auto folds_of = [&] {
-    return data::load_or_create_folds(*dataset, config_dir / config.get<std::string>("folds.file"),
-                                      config.get<int>("folds.k"), config.get<std::string>("folds.method"),
-                                      config.get<uint64_t>("seed"));
-  };
+  const auto folds_of = [&] { return config_folds(config, config_dir, *dataset); };
   // Rank 0 writes a missing folds file; the others read it once it is there.
   std::vector<int> folds;
   if (writer) folds = folds_of();

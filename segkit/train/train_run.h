@@ -53,4 +53,9 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
 /// All folds of the config (0..folds.k-1), for `--folds all`.
 std::vector<int> all_folds(const config::Config& config);
 
+/// The fold of every image of `dataset`: the config's folds file (relative to `config_dir`), written
+/// from folds.k / folds.method / seed when it does not exist yet.
+std::vector<int> config_folds(const config::Config& config, const std::filesystem::path& config_dir,
+                              const data::Dataset& dataset);
+
 }  // namespace segkit::train
