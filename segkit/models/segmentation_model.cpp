@@ -9,6 +9,7 @@
 
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
+#include "segkit/models/initialization.h"
 #include "segkit/nn/batchnorm.h"
 
 namespace segkit::models {
@@ -24,6 +25,9 @@ void SegmentationModelImpl::wire(encoders::Encoder encoder, std::shared_ptr<Deco
   if (!classification_head.is_empty()) {
     classification_head_ = register_module("classification_head", std::move(classification_head));
   }
+  initialize_decoder(*decoder_);
+  initialize_head(*segmentation_head_);
+  if (!classification_head_.is_empty()) initialize_head(*classification_head_);
 }
 
 void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {

@@ -67,7 +67,11 @@ TEST(Distributed, SynchronisedBatchNormTrainsAsOneProcessWithTrainingModeBatchNo
   test::TempDir dir;
   const auto config = write_run(dir, 2);
   expect_same_weights_as_one_process(
-      dir, config, "model.decoder_use_norm=batchnorm train.freeze_encoder_epochs=0 train.sync_batchnorm=true");
+      // A smaller rate than the other tests': with every layer training, SGD at 0.1 amplifies the
+      // summation-order difference of two all-reduced half batches past the tolerance (an
+      // unsynchronised statistic differs by percents either way).
+      dir, config,
+      "model.decoder_use_norm=batchnorm train.freeze_encoder_epochs=0 train.sync_batchnorm=true optimizer.lr=0.01");
 }
 
 TEST(Distributed, TheLauncherStopsTheOtherRanksWhenOneFails) {
