@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_TARGETS := rle csv config safetensors labelme
 
-.PHONY: all deps configure build test test-avx2 test-asan fuzz bench demo clean
+.PHONY: all deps configure build test test-avx2 test-asan fuzz bench bench-learning demo clean
 
 all: build
 
@@ -82,6 +82,13 @@ bench: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	@for b in $(BENCHES); do echo "== bench_$$b"; "$(BUILD_DIR)/bin/bench_$$b" || exit 1; done
 	@echo "== bench/bf16_dice.sh"; SEGKIT=$(BUILD_DIR)/bin/segkit bash bench/bf16_dice.sh
+
+# segkit and PyTorch train the same recipes from the same initial weights, 3 seeds each; curves,
+# final metrics and time to accuracy (docs/benchmarks.md, "Learning parity"; ~70 min on 2 cores).
+LEARNING_ARGS ?=
+bench-learning: build
+	@bash scripts/install_deps.sh --bench
+	/usr/bin/python3 bench/learning/run.py --segkit $(BUILD_DIR)/bin/segkit --out bench_out/learning $(LEARNING_ARGS)
 
 demo: build
 	@SEGKIT=$(BUILD_DIR)/bin/segkit bash scripts/demo.sh

@@ -18,7 +18,7 @@ PACKAGES=(
 
 # `--bench`: the Python references of `make bench` (docs/benchmarks.md) in Debian's python3.
 if [ "${1:-}" = "--bench" ]; then
-  PACKAGES+=(python3-torch python3-torchvision python3-opencv python3-numpy)
+  PACKAGES+=(python3-torch python3-torchvision python3-opencv python3-numpy python3-matplotlib)
 fi
 
 SUDO=""

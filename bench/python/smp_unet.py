@@ -88,47 +88,72 @@ _ENCODER_CHANNELS = {
 }
 
 
+def resnet_encoder(encoder_name, in_channels=3):
+    """SMP's ResNetEncoder: torchvision's ResNet without the classifier, same state_dict names."""
+    if encoder_name not in _ENCODER_CHANNELS:
+        raise ValueError(f"unsupported encoder {encoder_name}")
+    encoder = getattr(torchvision.models, encoder_name)(weights=None)
+    del encoder.fc, encoder.avgpool
+    if in_channels != 3:
+        encoder.conv1 = nn.Conv2d(in_channels, 64, 7, stride=2, padding=3, bias=False)
+    return encoder
+
+
+def encoder_channels(encoder_name, in_channels, depth):
+    """SMP's encoder.out_channels: the input itself first (FPN at depth 3 uses it as a skip)."""
+    return (in_channels,) + _ENCODER_CHANNELS[encoder_name][1:depth + 1]
+
+
+def resnet_features(encoder, x, depth):
+    """SMP's ResNetEncoder.forward: [x, stride 2, stride 4, ..., stride 2**depth]."""
+    # Shallower SMP encoders still own layer4 (state_dict names), the forward just stops early.
+    features = [x, encoder.relu(encoder.bn1(encoder.conv1(x)))]
+    stages = [lambda t: encoder.layer1(encoder.maxpool(t)), encoder.layer2, encoder.layer3, encoder.layer4]
+    for stage in stages[:depth - 1]:
+        features.append(stage(features[-1]))
+    return features
+
+
 class Unet(nn.Module):
     def __init__(self, encoder_name="resnet34", classes=4, in_channels=3,
                  decoder_channels=(256, 128, 64, 32, 16), encoder_depth=5):
         super().__init__()
-        if encoder_name not in _ENCODER_CHANNELS:
-            raise ValueError(f"unsupported encoder {encoder_name}")
         if not 3 <= encoder_depth <= 5 or len(decoder_channels) != encoder_depth:
             raise ValueError("encoder_depth must be 3..5 with one decoder channel count per level")
         self.encoder_depth = encoder_depth
-        encoder = getattr(torchvision.models, encoder_name)(weights=None)
-        # SMP's ResNetEncoder is torchvision's ResNet without the classifier.
-        del encoder.fc, encoder.avgpool
-        if in_channels != 3:
-            encoder.conv1 = nn.Conv2d(in_channels, 64, 7, stride=2, padding=3, bias=False)
-        self.encoder = encoder
-        # Shallower SMP encoders still own layer4 (state_dict names), the forward just stops early.
-        self.decoder = Decoder(_ENCODER_CHANNELS[encoder_name][:encoder_depth + 1], decoder_channels)
+        self.encoder = resnet_encoder(encoder_name, in_channels)
+        self.decoder = Decoder(encoder_channels(encoder_name, in_channels, encoder_depth), decoder_channels)
         self.segmentation_head = nn.Sequential(nn.Conv2d(decoder_channels[-1], classes, 3, padding=1))
 
-    def _features(self, x):
-        e = self.encoder
-        features = [x, e.relu(e.bn1(e.conv1(x)))]
-        stages = [lambda t: e.layer1(e.maxpool(t)), e.layer2, e.layer3, e.layer4]
-        for stage in stages[:self.encoder_depth - 1]:
-            features.append(stage(features[-1]))
-        return features
-
     def forward(self, x):
-        return self.segmentation_head(self.decoder(self._features(x)))
+        return self.segmentation_head(self.decoder(resnet_features(self.encoder, x, self.encoder_depth)))
+
+
+def read_hub_config(model_dir):
+    with open(os.path.join(model_dir, "config.json")) as f:
+        return json.load(f)
+
+
+def load_hub_weights(model, model_dir):
+    """Loads model.safetensors strictly: a name or shape that differs from SMP's is an error."""
+    model.load_state_dict(load_safetensors(os.path.join(model_dir, "model.safetensors")), strict=True)
+    return model
+
+
+def unet_from_config(config):
+    """The Unet of an SMP hub config (keys are SMP's constructor argument names)."""
+    return Unet(config.get("encoder_name", "resnet34"), config.get("classes", 1), config.get("in_channels", 3),
+                tuple(config.get("decoder_channels", (256, 128, 64, 32, 16))), config.get("encoder_depth", 5))
 
 
 def build_from_dir(model_dir):
-    """Builds the Unet described by an SMP hub directory (config.json + model.safetensors)."""
-    with open(os.path.join(model_dir, "config.json")) as f:
-        config = json.load(f)
+    """Builds the Unet described by an SMP hub directory (config.json + model.safetensors).
+
+    Unet only; smp_models.build_from_dir also builds the other architectures."""
+    config = read_hub_config(model_dir)
     if config.get("_model_class", "Unet") != "Unet":
-        raise ValueError(f"only Unet is supported, got {config['_model_class']}")
-    model = Unet(config.get("encoder_name", "resnet34"), config.get("classes", 1), config.get("in_channels", 3),
-                 tuple(config.get("decoder_channels", (256, 128, 64, 32, 16))), config.get("encoder_depth", 5))
-    model.load_state_dict(load_safetensors(os.path.join(model_dir, "model.safetensors")), strict=True)
-    return model
+        raise ValueError(f"only Unet is supported, got {config['_model_class']} (see smp_models.build_from_dir)")
+    return load_hub_weights(unet_from_config(config), model_dir)
 
 
 def fill_segkit_v1(model):
@@ -182,11 +207,14 @@ def flops_per_image(model, h, w):
     return total[0]
 
 
-def parity_check(directory):
-    """Compares against SMP's own output for unet_resnet34; returns True on pass."""
-    model = fill_segkit_v1(Unet("resnet34", classes=4)).eval()
+def parity_case(model, directory, case):
+    """Compares an eval-mode model with SMP's reference for one case of the parity directory.
+
+    Prints one JSON line and returns True on pass (criteria: the directory's README.md)."""
+    with open(os.path.join(directory, f"{case}.json")) as f:
+        spec = json.load(f)
     expected_names = []
-    with open(os.path.join(directory, "unet_resnet34.params.txt")) as f:
+    with open(os.path.join(directory, f"{case}.params.txt")) as f:
         for line in f:
             name, shape, _ = line.rstrip("\n").split("\t")
             expected_names.append((name, json.loads(shape)))
@@ -197,19 +225,25 @@ def parity_check(directory):
             if a != b:
                 print(f"first state_dict mismatch: ours {a} vs SMP {b}", file=sys.stderr)
                 break
-    x = torch.from_numpy(np.sin(0.05 * np.arange(3 * 64 * 64)).astype(np.float32).reshape(1, 3, 64, 64))
+    in_shape = spec["input"]["shape"]
+    x = np.sin(0.05 * np.arange(int(np.prod(in_shape)))).astype(np.float32).reshape(in_shape)
     with torch.no_grad():
-        out = model(x).numpy()
-    ref = np.fromfile(os.path.join(directory, "unet_resnet34.out.bin"), dtype="<f4").reshape(1, 4, 64, 64)
+        out = model(torch.from_numpy(x)).numpy()
+    ref = np.fromfile(os.path.join(directory, f"{case}.out.bin"), dtype="<f4").reshape(spec["output"]["shape"])
     diff = np.abs(out - ref)
     scale = max(1.0, float(ref.std()))
     max_ok = diff.max() <= 1e-4 * scale
     mean_ok = diff.mean() <= 1e-5 * scale
-    print(json.dumps({"case": "unet_resnet34", "state_dict_names_match": names_ok,
+    print(json.dumps({"case": case, "state_dict_names_match": names_ok,
                       "state_dict_entries": len(ours), "max_abs_diff": float(diff.max()),
                       "mean_abs_diff": float(diff.mean()), "ref_std": float(ref.std()),
                       "pass": bool(names_ok and max_ok and mean_ok)}))
-    return names_ok and max_ok and mean_ok
+    return bool(names_ok and max_ok and mean_ok)
+
+
+def parity_check(directory):
+    """Compares against SMP's own output for unet_resnet34; returns True on pass."""
+    return parity_case(fill_segkit_v1(Unet("resnet34", classes=4)).eval(), directory, "unet_resnet34")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ Schema build_schema() {
   model.add("encoder_name", Schema::string("resnet34", "Encoder (`segkit models` lists them)"));
   model.add("encoder_weights",
             Schema::string(std::nullopt, "ImageNet weights for the encoder: a .safetensors path (never downloaded)"));
+  model.add("weights", Schema::string(std::nullopt, "Whole-model start point: an SMP hub folder (model.safetensors) or a .safetensors state_dict, loaded strictly; null = initialised from the seed"));
   model.add("in_channels", Schema::integer(3, "Input image channels").range(1, {}));
   model.add("classes", Schema::integer(1, "Output mask channels").range(1, {}));
   model.add("mode", Schema::string("auto", "What the channels mean: binary, multilabel (independent sigmoid channels), multiclass (softmax, one class per pixel, void ignored); auto = multiclass when the loss is, else multilabel (docs/training.md)")

@@ -37,7 +37,8 @@ namespace fs = std::filesystem;
 // with the dataset is an error rather than a silently wrong head.
 config::json model_section(const config::Config& config, const data::Dataset* dataset_or_null, TaskMode mode) {
   config::json section = config.at("model");
-  section.erase("mode");  // segkit's, not an SMP constructor argument
+  section.erase("mode");  // segkit's, not SMP constructor arguments
+  section.erase("weights");
   // The head must give logits: the losses take logits, and prediction applies the mode's activation.
   if (const auto activation = section.find("activation");
       activation != section.end() && !activation->is_null() && *activation != "identity" && *activation != "") {
@@ -250,7 +251,7 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
                       "train.positive_fraction samples images with a non-empty mask; with model.mode multiclass every "
                       "labelled image has one, so the sampling would be uniform anyway; remove it");
   }
-  with_config_location(config, "model", [&] { parts.model = models::create_model(model_section(config, dataset, mode)); });
+  parts.model = initial_model(config, dataset, mode);
   // Before the optimiser sees the parameters, so its moments take the same memory format.
   if (trains_channels_last(config)) parts.model->use_channels_last();
   with_config_location(config, "loss", [&] { parts.loss = build_task_loss(config.at("loss"), mode, parts.model->config()); });
@@ -263,6 +264,32 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
                                       scheduler_monitor_maximizes(config));
   });
   return parts;
+}
+
+models::SegmentationModel initial_model(const config::Config& config, const data::Dataset* dataset, TaskMode mode) {
+  models::SegmentationModel model{nullptr};
+  with_config_location(config, "model", [&] { model = models::create_model(model_section(config, dataset, mode)); });
+  const auto& weights = config.at("model.weights");
+  if (weights.is_null()) return model;
+  fs::path file = weights.get<std::string>();
+  if (fs::is_directory(file)) file /= "model.safetensors";
+  if (!fs::exists(file)) {
+    throw ConfigError(fmt::format("{}model.weights: {} does not exist", config.where("model.weights"), file.string()));
+  }
+  // Strict: a start point that silently leaves layers at their random init would be a different run.
+  try {
+    models::load_weights(*model, file);
+  } catch (const Error& error) {
+    throw ConfigError(fmt::format("{}model.weights: {}", config.where("model.weights"), error.what()));
+  }
+  return model;
+}
+
+void save_initial_model(const config::Config& config, const fs::path& config_dir, int fold, const fs::path& directory) {
+  data::DatasetPtr dataset;
+  with_config_location(config, "data", [&] { dataset = data::build_dataset(config.at("data"), config_dir); });
+  torch::manual_seed(config.get<uint64_t>("seed") + static_cast<uint64_t>(fold));
+  models::save_pretrained(*initial_model(config, dataset.get(), task_mode(config)), directory);
 }
 
 std::vector<int> config_folds(const config::Config& config, const fs::path& config_dir, const data::Dataset& dataset) {

@@ -19,6 +19,7 @@
 #include "segkit/config/config_loader.h"
 #include "segkit/data/dataset.h"
 #include "segkit/dist/communicator.h"
+#include "segkit/models/segmentation_model.h"
 #include "segkit/train/train_state.h"
 #include "segkit/train/trainer.h"
 
@@ -49,6 +50,16 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const st
 /// them), loss, optimiser and schedule from the config; `steps_per_epoch` counts optimiser steps (it
 /// sizes step-based schedules). A ConfigError names the file:line of the key it is about.
 TrainerParts build_trainer_parts(const config::Config& config, const data::Dataset* dataset, int64_t steps_per_epoch);
+
+/// The model a fold's training starts from: the config's architecture, with `model.weights` loaded
+/// when it is set (a hub directory or a .safetensors state_dict, strict), else initialised from
+/// torch's current seed (train_from_config seeds `seed + fold` first). `dataset` as above.
+models::SegmentationModel initial_model(const config::Config& config, const data::Dataset* dataset, TaskMode mode);
+
+/// `segkit models init`: the weights fold `fold` of `segkit train` starts from (seeded as
+/// train_from_config seeds it), written as an SMP hub folder, e.g. for a Python run from the same start.
+void save_initial_model(const config::Config& config, const std::filesystem::path& config_dir, int fold,
+                        const std::filesystem::path& directory);
 
 /// All folds of the config (0..folds.k-1), for `--folds all`.
 std::vector<int> all_folds(const config::Config& config);

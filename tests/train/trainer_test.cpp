@@ -11,6 +11,7 @@
 #include "segkit/core/error.h"
 #include "segkit/data/dataset_factory.h"
 #include "segkit/data/synth.h"
+#include "segkit/models/hub_format.h"
 #include "segkit/nn/machine.h"
 #include "segkit/nn/tensor_io.h"
 #include "segkit/train/lr_finder.h"
@@ -253,6 +254,45 @@ TEST(Trainer, ConfigErrorsNameTheKey) {
       EXPECT_NE(std::string(e.what()).find("train.precision: fp16 needs a CUDA device"), std::string::npos) << e.what();
     }
   }
+}
+
+// `segkit models init` writes the weights a fold starts from (so a Python run can start there too),
+// and model.weights starts a run from any such folder, whatever the seed.
+TEST(Trainer, ModelsInitWritesTheWeightsTrainingStartsFromAndModelWeightsLoadsThem) {
+  SteelRun run;
+  save_initial_model(run.config(), run.dir / "steel", 0, run.dir / "init0");
+  save_initial_model(run.config(), run.dir / "steel", 1, run.dir / "init1");
+  const auto init = models::from_pretrained(run.dir / "init0");
+  const auto other_fold = models::from_pretrained(run.dir / "init1");
+  // A step of rate 0 leaves every parameter where the fold started (only BatchNorm statistics move).
+  RunRequest request;
+  request.run_dir = run.dir / "still";
+  train_from_config(run.config({"train.epochs=1", "optimizer={name: sgd, lr: 0.0}"}), run.dir / "steel", request);
+  const auto trained = models::from_pretrained(run.dir / "still/fold0/best");
+  const auto started = trained->named_parameters();
+  bool folds_differ = false;
+  for (const auto& item : init->named_parameters()) {
+    EXPECT_TRUE(torch::equal(item.value(), started[item.key()])) << item.key();
+    folds_differ = folds_differ || !torch::equal(item.value(), other_fold->named_parameters()[item.key()]);
+  }
+  EXPECT_TRUE(folds_differ) << "each fold is seeded with seed + fold";
+
+  const auto loaded = initial_model(run.config({"seed=99", "model.classes=4", "model.weights=" + (run.dir / "init1").string()}), nullptr,
+                                    TaskMode::kMultilabel);
+  for (const auto& item : other_fold->named_parameters()) {
+    EXPECT_TRUE(torch::equal(item.value(), loaded->named_parameters()[item.key()])) << item.key();
+  }
+  try {
+    initial_model(run.config({"model.classes=4", "model.encoder_depth=4", "model.decoder_channels=[32, 16, 8, 8]",
+                              "model.weights=" + (run.dir / "init0").string()}),
+                  nullptr, TaskMode::kMultilabel);
+    FAIL() << "weights of another architecture must be refused";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("model.weights"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(initial_model(run.config({"model.weights=" + (run.dir / "absent").string()}), nullptr, TaskMode::kMultilabel),
+               ConfigError);
 }
 
 // scheduler.monitor: the plateau follows its own value (here the step count, which never falls, so
