@@ -104,6 +104,7 @@ TORCH_MODULE(DenseFeatures);
 DenseNetEncoderImpl::DenseNetEncoderImpl(const DenseNetConfig& config, std::vector<int64_t> out_channels, int depth)
     : EncoderImpl(std::move(out_channels), depth) {
   features_ = register_module("features", DenseFeatures(config));
+  initialize_like_torchvision(*this, /*fan_out=*/false);
 }
 
 std::vector<torch::Tensor> DenseNetEncoderImpl::forward(torch::Tensor x) {

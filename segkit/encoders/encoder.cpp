@@ -77,4 +77,19 @@ void replace_strides_with_dilation(torch::nn::Module& module, int rate) {
   }
 }
 
+void initialize_like_torchvision(torch::nn::Module& encoder, bool fan_out) {
+  torch::NoGradGuard no_grad;
+  // Called from the constructors, before the encoder is owned by a shared_ptr: children only.
+  for (const auto& module : encoder.modules(/*include_self=*/false)) {
+    auto* conv = module->as<torch::nn::Conv2dImpl>();
+    if (conv == nullptr) continue;
+    if (fan_out) {
+      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+    } else {
+      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanIn, torch::kReLU);
+    }
+    if (conv->bias.defined()) conv->bias.zero_();
+  }
+}
+
 }  // namespace segkit::encoders

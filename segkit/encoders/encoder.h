@@ -58,4 +58,9 @@ using Encoder = std::shared_ptr<EncoderImpl>;
 /// replace_strides_with_dilation, static "same" padding dropped).
 void replace_strides_with_dilation(torch::nn::Module& module, int rate);
 
+/// torchvision's constructor initialisation, which SMP's ResNet/ResNeXt, DenseNet and MobileNetV2
+/// encoders inherit: every Conv2d Kaiming-normal with the ReLU gain over `fan_out` (ResNet,
+/// MobileNetV2) or fan_in (DenseNet), conv biases 0; the norms' 1 / 0 is already BatchNorm's default.
+void initialize_like_torchvision(torch::nn::Module& encoder, bool fan_out);
+
 }  // namespace segkit::encoders

@@ -72,6 +72,7 @@ MobileNetV2EncoderImpl::MobileNetV2EncoderImpl(std::vector<int64_t> out_channels
   }
   features_->push_back(conv_bn_relu6(channels, 1280, 1));
   register_module("features", features_);
+  initialize_like_torchvision(*this, /*fan_out=*/true);
 }
 
 std::vector<torch::Tensor> MobileNetV2EncoderImpl::forward(torch::Tensor x) {

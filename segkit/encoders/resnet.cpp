@@ -81,6 +81,7 @@ ResNetEncoderImpl::ResNetEncoderImpl(const ResNetConfig& config, std::vector<int
   layer2_ = register_module("layer2", make_layer(config, 128, config.layers[1], 2));
   layer3_ = register_module("layer3", make_layer(config, 256, config.layers[2], 2));
   layer4_ = register_module("layer4", make_layer(config, 512, config.layers[3], 2));
+  initialize_like_torchvision(*this, /*fan_out=*/true);
 }
 
 torch::nn::Sequential ResNetEncoderImpl::make_layer(const ResNetConfig& config, int64_t planes, int blocks,

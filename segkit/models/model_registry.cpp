@@ -8,9 +8,12 @@
 #include "segkit/models/deeplab/deeplab.h"
 #include "segkit/models/fpn/fpn.h"
 #include "segkit/models/linknet/linknet.h"
+#include "segkit/models/manet/manet.h"
+#include "segkit/models/pan/pan.h"
 #include "segkit/models/pspnet/pspnet.h"
 #include "segkit/models/unet/unet.h"
 #include "segkit/models/unetplusplus/unetplusplus.h"
+#include "segkit/models/upernet/upernet.h"
 
 namespace segkit::models {
 namespace {
@@ -37,6 +40,9 @@ const std::vector<ModelSpec>& model_specs() {
       spec<UnetPlusPlusImpl>("unetplusplus", "UnetPlusPlus"),
       spec<DeepLabV3Impl>("deeplabv3", "DeepLabV3"),
       spec<DeepLabV3PlusImpl>("deeplabv3plus", "DeepLabV3Plus"),
+      spec<MAnetImpl>("manet", "MAnet"),
+      spec<PANImpl>("pan", "PAN"),
+      spec<UPerNetImpl>("upernet", "UPerNet"),
   };
   return specs;
 }

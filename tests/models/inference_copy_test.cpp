@@ -20,6 +20,7 @@ namespace {
 struct FuseCase {
   std::string arch;
   std::string encoder;
+  int64_t size = 64;  // PAN's pyramid pools its 1/16 map three times: 128 is its smallest input
 };
 
 void PrintTo(const FuseCase& param, std::ostream* os) { *os << param.arch << "/" << param.encoder; }
@@ -36,7 +37,7 @@ void expect_within_parity_tolerance(const torch::Tensor& actual, const torch::Te
 TEST_P(InferenceCopy, FoldedAndChannelsLastMatchTheOriginal) {
   auto model = create_model({{"arch", GetParam().arch}, {"encoder_name", GetParam().encoder}, {"classes", 2}});
   fill_segkit_v1(*model);  // BatchNorm statistics far from identity, so folding is really exercised
-  const torch::Tensor x = parity_image({3, 64, 64}, false).unsqueeze(0);
+  const torch::Tensor x = parity_image({3, GetParam().size, GetParam().size}, false).unsqueeze(0);
   const torch::Tensor expected = model->predict(x);
 
   auto folded = inference_copy(*model, {/*fold_batchnorm=*/true, /*channels_last=*/false});
@@ -64,7 +65,7 @@ TEST_P(InferenceCopy, FoldedAndChannelsLastMatchTheOriginal) {
 TEST_P(InferenceCopy, BFloat16StaysCloseToFloat32) {
   auto model = create_model({{"arch", GetParam().arch}, {"encoder_name", GetParam().encoder}, {"classes", 2}});
   fill_segkit_v1(*model);
-  const torch::Tensor x = parity_image({3, 64, 64}, false).unsqueeze(0);
+  const torch::Tensor x = parity_image({3, GetParam().size, GetParam().size}, false).unsqueeze(0);
   const torch::Tensor expected = model->predict(x);
   if (GetParam().arch == "linknet") {  // transposed convolutions: no CPU bfloat16 kernel in LibTorch 1.13
     EXPECT_THROW(inference_copy(*model, {true, true, nn::Precision::kBFloat16}), ConfigError);
@@ -100,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(Models, InferenceCopy,
                          ::testing::Values(FuseCase{"unet", "resnet18"}, FuseCase{"fpn", "densenet121"},
                                            FuseCase{"unet", "efficientnet-b0"}, FuseCase{"linknet", "mobilenet_v2"},
                                            FuseCase{"deeplabv3plus", "resnet18"}, FuseCase{"pspnet", "se_resnet50"},
-                                           FuseCase{"unetplusplus", "resnet18"}),
+                                           FuseCase{"unetplusplus", "resnet18"}, FuseCase{"manet", "resnet18"},
+                                           FuseCase{"pan", "resnet18", 128}, FuseCase{"upernet", "resnet18"}),
                          [](const auto& info) {
                            std::string name = info.param.arch + "_" + info.param.encoder;
                            for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

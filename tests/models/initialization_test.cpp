@@ -12,7 +12,8 @@ namespace {
 
 // The uniform bound of each init, checked on the spread of the drawn weights: Kaiming-uniform with
 // ReLU gain draws from +-sqrt(6 / fan_in), Xavier-uniform from +-sqrt(6 / (fan_in + fan_out)), and
-// LibTorch's default from +-sqrt(1 / fan_in), 2.4x narrower than the decoder's.
+// LibTorch's default from +-sqrt(1 / fan_in), 2.4x narrower than the decoder's. Kaiming-normal has
+// standard deviation sqrt(2 / fan).
 double bound_estimate(const torch::Tensor& weight) { return weight.abs().max().item<double>(); }
 
 TEST(Initialization, DecoderAndHeadsFollowSmp) {
@@ -35,9 +36,24 @@ TEST(Initialization, DecoderAndHeadsFollowSmp) {
   EXPECT_EQ(parameters["segmentation_head.0.bias"].abs().max().item<double>(), 0.0);
   EXPECT_EQ(parameters["classification_head.3.bias"].abs().max().item<double>(), 0.0);
 
-  // The encoder keeps its own initialisation (LibTorch's default here: +-sqrt(1 / fan_in)).
-  const auto stem = parameters["encoder.conv1.weight"];
-  EXPECT_LE(bound_estimate(stem), std::sqrt(1.0 / (3 * 7 * 7)) + 1e-6);
+  // The encoder keeps torchvision's initialisation, which SMP's ResNet inherits: Kaiming-normal over
+  // fan_out (64 x 3 x 3 here), not LibTorch's narrower default.
+  const auto block = parameters["encoder.layer1.0.conv1.weight"];
+  EXPECT_NEAR(block.std().item<double>(), std::sqrt(2.0 / (64 * 9)), 0.03 * std::sqrt(2.0 / (64 * 9)));
+  EXPECT_NEAR(block.mean().item<double>(), 0.0, 0.002);
+}
+
+// DenseNet's torchvision init is over fan_in; SE-ResNets (pretrainedmodels' layout) keep LibTorch's
+// default, uniform within +-sqrt(1 / fan_in).
+TEST(Initialization, EncodersFollowTheirPythonFamilies) {
+  torch::manual_seed(0);
+  const auto densenet = create_model({{"arch", "unet"}, {"encoder_name", "densenet121"}})->named_parameters();
+  const auto conv = densenet["encoder.features.denseblock1.denselayer1.conv2.weight"];  // 128 -> 32, 3x3
+  EXPECT_NEAR(conv.std().item<double>(), std::sqrt(2.0 / (128 * 9)), 0.03 * std::sqrt(2.0 / (128 * 9)));
+  const auto senet = create_model({{"arch", "unet"}, {"encoder_name", "se_resnet50"}})->named_parameters();
+  const auto se_conv = senet["encoder.layer1.0.conv2.weight"];  // 64 -> 64, 3x3
+  EXPECT_LE(bound_estimate(se_conv), std::sqrt(1.0 / (64 * 9)) + 1e-6);
+  EXPECT_GT(bound_estimate(se_conv), 0.9 * std::sqrt(1.0 / (64 * 9)));
 }
 
 }  // namespace

@@ -49,8 +49,9 @@ TEST_P(TinyModel, ForwardBackwardResnet18) {
   auto model = create_model({{"arch", GetParam()}, {"encoder_name", "resnet18"}, {"classes", 2},
                              {"aux_params", {{"classes", 2}}}});
   model->train();
-  auto out = model->forward_with_aux(torch::randn({2, 3, 64, 64}));
-  EXPECT_EQ(out.masks.sizes(), (std::vector<int64_t>{2, 2, 64, 64}));
+  const int64_t size = GetParam() == "pan" ? 128 : 64;  // PAN pools its 1/16 map three more times
+  auto out = model->forward_with_aux(torch::randn({2, 3, size, size}));
+  EXPECT_EQ(out.masks.sizes(), (std::vector<int64_t>{2, 2, size, size}));
   EXPECT_EQ(out.labels.sizes(), (std::vector<int64_t>{2, 2}));
   (out.masks.mean() + out.labels.mean()).backward();
   auto grad = model->encoder().named_parameters()["conv1.weight"].grad();
@@ -59,7 +60,8 @@ TEST_P(TinyModel, ForwardBackwardResnet18) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TinyModel, ::testing::Values("unet", "fpn", "pspnet", "linknet", "unetplusplus",
-                                                                       "deeplabv3", "deeplabv3plus"));
+                                                                       "deeplabv3", "deeplabv3plus", "manet", "pan",
+                                                                       "upernet"));
 
 // The feature pyramid contract (encoder.h) for one encoder of every family: depth + 1 features,
 // channels as registered, strides 1, 2, 4, ..., 32.
