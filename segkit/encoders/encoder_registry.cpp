@@ -5,9 +5,13 @@
 #include "segkit/encoders/densenet.h"
 #include "segkit/encoders/efficientnet.h"
 #include "segkit/encoders/inceptionresnetv2.h"
+#include "segkit/encoders/mix_transformer.h"
 #include "segkit/encoders/mobilenet.h"
 #include "segkit/encoders/resnet.h"
 #include "segkit/encoders/senet.h"
+#include "segkit/encoders/timm_convnext.h"
+#include "segkit/encoders/timm_efficientnet.h"
+#include "segkit/encoders/timm_regnet.h"
 
 namespace segkit::encoders {
 
@@ -15,7 +19,8 @@ const std::vector<EncoderSpec>& encoder_specs() {
   static const std::vector<EncoderSpec> specs = [] {
     std::vector<EncoderSpec> all;
     for (auto family : {resnet_encoders(), senet_encoders(), densenet_encoders(), efficientnet_encoders(),
-                         mobilenet_encoders(), inceptionresnetv2_encoders()}) {
+                         timm_efficientnet_encoders(), mobilenet_encoders(), inceptionresnetv2_encoders(),
+                         mix_transformer_encoders(), timm_regnet_encoders(), timm_convnext_encoders()}) {
       all.insert(all.end(), family.begin(), family.end());
     }
     return all;

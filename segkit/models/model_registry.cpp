@@ -11,6 +11,7 @@
 #include "segkit/models/manet/manet.h"
 #include "segkit/models/pan/pan.h"
 #include "segkit/models/pspnet/pspnet.h"
+#include "segkit/models/segformer/segformer.h"
 #include "segkit/models/unet/unet.h"
 #include "segkit/models/unetplusplus/unetplusplus.h"
 #include "segkit/models/upernet/upernet.h"
@@ -43,6 +44,7 @@ const std::vector<ModelSpec>& model_specs() {
       spec<MAnetImpl>("manet", "MAnet"),
       spec<PANImpl>("pan", "PAN"),
       spec<UPerNetImpl>("upernet", "UPerNet"),
+      spec<SegformerImpl>("segformer", "Segformer"),
   };
   return specs;
 }
