@@ -3,6 +3,7 @@
 // in bfloat16) against the same network in Python PyTorch eager (bench/python/model_reference.py:
 // torchvision's resnet34 + SMP's Unet decoder, loading the weights segkit exported), as users run it
 // and tuned. Also the machine's measured peak, the model's GFLOP/s against it, and peak memory.
+// Then Unet-ConvNeXt-tiny and Segformer-MiT-b2 the same way (bench_newer_architectures).
 // Run: make bench   (or build/bin/bench_model [threads])
 
 #include <torch/torch.h>
@@ -55,6 +56,45 @@ void check_same_outputs(segkit::models::SegmentationModel& fast, const fs::path&
   if (difference > 1e-3 * std::max(1.0, theirs.abs().max().item<double>())) {
     std::fprintf(stderr, "segkit and the Python reference disagree: the comparison below is void\n");
     std::exit(1);
+  }
+}
+
+// The newer architectures of issue 22, float32 at 512x512 batch 1: Unet on timm's ConvNeXt-tiny and
+// Segformer on MiT-b2, against the same networks in Python (bench/python/smp_convnext.py,
+// smp_segformer.py: timm is not in Debian, so the reference carries its own modules with timm's and
+// SMP's names, checked against ../shared/parity).
+void bench_newer_architectures(int threads) {
+  struct Newer {
+    const char* label;
+    segkit::models::json config;
+  };
+  const std::vector<Newer> models = {
+      {"unet tu-convnext_tiny", {{"arch", "unet"}, {"encoder_name", "tu-convnext_tiny"}, {"classes", 4}}},
+      {"segformer mit_b2", {{"arch", "segformer"}, {"encoder_name", "mit_b2"}, {"classes", 4}}},
+  };
+  std::printf("
+%-22s %10s %10s %10s %9s %9s
+", "512x512 b1 (images/s)", "segkit", "python", "tuned py", "x python",
+              "x tuned");
+  for (const auto& m : models) {
+    auto model = segkit::models::create_model(m.config);
+    segkit::models::fill_segkit_v1(*model);
+    model->eval();
+    const fs::path dir = fs::temp_directory_path() / ("segkit_bench_newer_" + std::to_string(getpid()));
+    segkit::models::save_pretrained(*model, dir);
+    auto fast = segkit::models::inference_copy(*model);
+    check_same_outputs(fast, dir);
+    const std::string args = "infer --model " + dir.string() + " --height 512 --width 512 --batch 1 --reps 5 --threads " +
+                             std::to_string(threads);
+    const auto python = segkit::bench::run_python("model_reference.py", args);
+    const auto tuned = segkit::bench::run_python("model_reference.py", args, PythonFlavour::kTuned);
+    const double python_ips = python ? python->at("images_per_s").get<double>() : 0;
+    const double tuned_ips = tuned ? tuned->at("images_per_s").get<double>() : 0;
+    const auto x = torch::randn({1, 3, 512, 512});
+    const double ips = 1.0 / segkit::bench::median_seconds([&] { fast->predict(x); }, 5, 2);
+    std::printf("%-22s %10.2f %10.2f %10.2f %8.2fx %8.2fx\n", m.label, ips, python_ips, tuned_ips,
+                python_ips > 0 ? ips / python_ips : 0.0, tuned_ips > 0 ? ips / tuned_ips : 0.0);
+    fs::remove_all(dir);
   }
 }
 
@@ -121,4 +161,5 @@ int main(int argc, char** argv) {
   segkit::bench::print_peak_rss("inference 256x1600 b4", segkit_rss, "model_reference.py",
                                 "infer --model " + dir.string() + " --height 256 --width 1600 --batch 4 --reps 3");
   fs::remove_all(dir);
+  bench_newer_architectures(threads);
 }

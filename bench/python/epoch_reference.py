@@ -18,7 +18,7 @@ import torch
 
 import benchutil
 from model_reference import bce_dice_loss
-from smp_unet import build_from_dir
+from smp_models import build_from_dir
 
 
 class IsbiSlices(torch.utils.data.Dataset):

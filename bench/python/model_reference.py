@@ -17,7 +17,8 @@ import torch
 import torch.nn.functional as F
 
 import benchutil
-from smp_unet import build_from_dir, flops_per_image
+from smp_models import build_from_dir
+from smp_unet import flops_per_image
 
 
 def read_raw(path, shape):
@@ -135,7 +136,7 @@ def main():
         parser.error("--reps must be >= 1")
     benchutil.set_threads(args.threads)
     model = build_from_dir(args.model)
-    args.in_channels = model.encoder.conv1.in_channels
+    args.in_channels = next(model.parameters()).shape[1]  # the first conv of every encoder comes first
     result = run_infer(args, model) if args.mode == "infer" else run_train(args, model)
     result.update(peak_rss_mb=benchutil.peak_rss_mb(), threads=args.threads)
     benchutil.emit(result)

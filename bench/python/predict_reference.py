@@ -26,7 +26,7 @@ from torch.utils.data import DataLoader, Dataset
 
 import benchutil
 from rle_reference import kaggle_mask2rle
-from smp_unet import build_from_dir
+from smp_models import build_from_dir
 
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)

@@ -12,7 +12,7 @@ import torch
 
 import benchutil
 from model_reference import bce_dice_loss, default_targets
-from smp_unet import build_from_dir
+from smp_models import build_from_dir
 
 CONVOLUTION_OPS = ("aten::mkldnn_convolution", "aten::convolution_backward", "aten::_convolution",
                    "aten::thnn_conv2d", "aten::_slow_conv2d_forward", "aten::_slow_conv2d_backward")
@@ -29,7 +29,7 @@ def main():
     args = parser.parse_args()
     benchutil.set_threads(args.threads)
     model = build_from_dir(args.model)
-    x = torch.randn(args.batch, model.encoder.conv1.in_channels, args.height, args.width)
+    x = torch.randn(args.batch, next(model.parameters()).shape[1], args.height, args.width)
     if args.tuned:
         model = model.to(memory_format=torch.channels_last)
         x = x.contiguous(memory_format=torch.channels_last)

@@ -1,8 +1,18 @@
-"""Builds the SMP architecture a hub directory describes, from the torchvision rebuilds here."""
+"""Builds the SMP architecture a hub directory describes, from the rebuilds here (no SMP or timm needed)."""
+from smp_convnext import convnext_unet_from_config, is_convnext
 from smp_fpn import fpn_from_config
+from smp_segformer import segformer_from_config
 from smp_unet import load_hub_weights, read_hub_config, unet_from_config
 
-_FROM_CONFIG = {"Unet": unet_from_config, "FPN": fpn_from_config}
+
+def _any_unet_from_config(config):
+    # One SMP class, two encoder families: torchvision's ResNets and timm's ConvNeXt (tu-convnext_*).
+    if is_convnext(config.get("encoder_name", "")):
+        return convnext_unet_from_config(config)
+    return unet_from_config(config)
+
+
+_FROM_CONFIG = {"Unet": _any_unet_from_config, "FPN": fpn_from_config, "Segformer": segformer_from_config}
 
 
 def build_from_dir(model_dir):

@@ -36,6 +36,37 @@ FillValue fill_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std:
   return a.has(name_2x) ? a.fill(name_2x) : a.fill(name_1x);
 }
 
+// albumentations Affine's per-axis arguments: a number (fixed), [a, b], or {x: ..., y: ...} where a
+// missing axis takes `missing` (1.3's quirk: 1.0 even for shear and translate_px). nullopt when absent.
+std::optional<AxisRanges> axis_ranges(TransformArgs& a, const std::string& key, double missing) {
+  const json value = a.raw(key);
+  if (value.is_null()) return std::nullopt;
+  const auto one = [&](const json& v, const std::string& where) -> Range {
+    if (v.is_number()) return {v.get<double>(), v.get<double>()};
+    if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) return {v[0].get<double>(), v[1].get<double>()};
+    a.fail(where, "must be a number, [low, high] or {x: ..., y: ...}, got " + v.dump());
+  };
+  if (!value.is_object()) {
+    const Range both = one(value, key);
+    return AxisRanges{both, both};
+  }
+  for (const auto& item : value.items()) {
+    if (item.key() != "x" && item.key() != "y") a.fail(key, "has keys x and y only, got '" + item.key() + "'");
+  }
+  if (value.empty()) a.fail(key, "needs key x or y");
+  const Range fallback{missing, missing};
+  return AxisRanges{value.contains("x") ? one(value["x"], key + ".x") : fallback,
+                    value.contains("y") ? one(value["y"], key + ".y") : fallback};
+}
+
+// One value under its albumentations 1.x or 2.x name (both given is an error).
+std::string name_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std::string& name_2x) {
+  if (a.has(name_1x) && a.has(name_2x)) {
+    a.fail(name_2x, "and '" + name_1x + "' name the same setting (albumentations 2.x and 1.x); give one");
+  }
+  return a.has(name_2x) ? name_2x : name_1x;
+}
+
 // Keys shared by the warps: interpolation, border_mode, value (fill), mask_value (fill_mask).
 template <typename Options>
 void read_warp(TransformArgs& a, Options& o) {
@@ -187,6 +218,52 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          const Range alpha = a.range("alpha", {0.2, 0.5}, R::kListOnly);
          const Range lightness = a.range("lightness", {0.5, 1.0}, R::kListOnly);
          return a.make<Sharpen>(alpha, lightness, a.p(0.5));
+       }},
+      {"Affine",
+       [](TransformArgs& a, const std::string&) {
+         AffineOptions o;
+         const bool any_geometry = a.has("scale") || a.has("translate_percent") || a.has("translate_px") ||
+                                   a.has("rotate") || a.has("shear");
+         if (!any_geometry) {  // albumentations' defaults when no geometry argument is given
+           o.scale = {{0.9, 1.1}, {0.9, 1.1}};
+           o.translate_percent = AxisRanges{{-0.1, 0.1}, {-0.1, 0.1}};
+           o.rotate = {-15, 15};
+           o.shear = {{-10, 10}, {-10, 10}};
+         }
+         o.scale = axis_ranges(a, "scale", 1.0).value_or(o.scale);
+         if (auto percent = axis_ranges(a, "translate_percent", 0.0)) o.translate_percent = percent;
+         o.translate_px = axis_ranges(a, "translate_px", 1.0);
+         if (a.has("rotate")) {
+           if (a.raw("rotate").is_object()) a.fail("rotate", "is one range for both axes: a number or [low, high]");
+           o.rotate = axis_ranges(a, "rotate", 0.0)->x;
+         }
+         o.shear = axis_ranges(a, "shear", 1.0).value_or(o.shear);
+         o.interpolation = a.interpolation();
+         o.mask_interpolation = a.has("mask_interpolation") ? a.interpolation("mask_interpolation") : cv::INTER_NEAREST;
+         o.cval = a.fill(name_1x_or_2x(a, "cval", "fill"));
+         o.cval_mask = a.fill(name_1x_or_2x(a, "cval_mask", "fill_mask"));
+         const std::string mode_key = name_1x_or_2x(a, "mode", "border_mode");
+         if (a.has(mode_key)) o.mode = a.border_mode(mode_key);
+         if (a.boolean("fit_output", false)) a.fail("fit_output", "true is not supported; use false");
+         o.keep_ratio = a.boolean("keep_ratio", o.keep_ratio);
+         a.raw("rotate_method");  // bounding boxes only
+         o.p = a.p(0.5);
+         return a.make<Affine>(o);
+       }},
+      {"FastaiTransforms",
+       [](TransformArgs& a, const std::string&) {
+         FastaiTransformsOptions o;
+         o.do_flip = a.boolean("do_flip", o.do_flip);
+         o.flip_vert = a.boolean("flip_vert", o.flip_vert);
+         o.max_rotate = a.number("max_rotate", o.max_rotate);
+         o.max_zoom = a.number("max_zoom", o.max_zoom);
+         o.max_lighting = a.number("max_lighting", o.max_lighting);
+         o.max_warp = a.number("max_warp", o.max_warp);
+         o.p_affine = a.number("p_affine", o.p_affine);
+         o.p_lighting = a.number("p_lighting", o.p_lighting);
+         o.interpolation = a.interpolation();
+         o.p = a.p(1.0);
+         return a.make<FastaiTransforms>(o);
        }},
       {"Perspective",
        [](TransformArgs& a, const std::string&) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <regex>
 #include <set>
 
 #include "segkit/core/error.h"
@@ -61,7 +63,7 @@ TEST_P(TinyModel, ForwardBackwardResnet18) {
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TinyModel, ::testing::Values("unet", "fpn", "pspnet", "linknet", "unetplusplus",
                                                                        "deeplabv3", "deeplabv3plus", "manet", "pan",
-                                                                       "upernet"));
+                                                                       "upernet", "segformer"));
 
 // The feature pyramid contract (encoder.h) for one encoder of every family: depth + 1 features,
 // channels as registered, strides 1, 2, 4, ..., 32.
@@ -79,9 +81,11 @@ TEST_P(EncoderContract, FeaturesHalveWithRegisteredChannels) {
   }
 }
 
+// Encoders that start at stride 4 (ConvNeXt, MiT) give SMP's empty stride-2 feature.
 INSTANTIATE_TEST_SUITE_P(Families, EncoderContract,
                          ::testing::Values("resnet18", "se_resnext50_32x4d", "densenet121", "efficientnet-b0",
-                                           "mobilenet_v2", "inceptionresnetv2"));
+                                           "mobilenet_v2", "inceptionresnetv2", "timm-efficientnet-b0",
+                                           "tu-regnetx_002", "tu-regnety_002", "tu-convnext_tiny", "mit_b0"));
 
 // segkit extension: EfficientNet's drop_connect_rate from the model arguments (the buildings
 // pipeline's stage 2 trains with 0.5). Drop connect is random in training mode only.
@@ -193,6 +197,27 @@ TEST(Pretrained, EncoderWeightsLoadFromSafetensorsInAnyNaming) {
                              {"encoder_weights", (dir / "resnet18.safetensors").string()}}),
                ShapeError);
   EXPECT_THROW(create_model({{"arch", "unet"}, {"encoder_weights", "weights.pth"}}), DataError);
+}
+
+// A checkpoint from a timm model repo has timm's own names: no `model.` prefix, `stages.0` where
+// the features_only wrapper flattened to `stages_0`, and a classifier head.
+TEST(Pretrained, TimmCheckpointsLoadIntoTuEncoders) {
+  test::TempDir dir;
+  auto source = encoders::create_encoder("tu-convnext_tiny");
+  nn::NamedTensors timm;
+  const std::regex flattened(R"(^model\.(stem|stages)_(\d+)\.)");
+  for (const auto& [name, tensor] : nn::state_dict(*source)) {
+    timm.emplace_back(std::regex_replace(name, flattened, "$1.$2."), tensor);
+  }
+  timm.emplace_back("head.norm.weight", torch::ones({768}));
+  timm.emplace_back("head.fc.weight", torch::zeros({1000, 768}));
+  nn::save_safetensors(dir / "convnext_tiny.safetensors", timm);
+  auto model = create_model({{"arch", "unet"}, {"encoder_name", "tu-convnext_tiny"},
+                             {"encoder_weights", (dir / "convnext_tiny.safetensors").string()}});
+  for (const auto& name : {"model.stem_0.weight", "model.stages_2.blocks.8.mlp.fc2.weight", "model.stages_3.downsample.1.weight"}) {
+    EXPECT_TRUE(torch::equal(model->encoder().named_parameters()[name], source->named_parameters()[name])) << name;
+  }
+  EXPECT_TRUE(std::any_of(timm.begin(), timm.end(), [](const auto& entry) { return entry.first == "stages.2.blocks.8.mlp.fc2.weight"; }));
 }
 
 }  // namespace

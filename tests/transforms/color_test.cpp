@@ -1,6 +1,8 @@
 // Colour, blur, noise and Normalize: known values, depths, channel rules, and the mask untouched.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 #include "segkit/core/error.h"
@@ -227,6 +229,32 @@ TEST(ColorTransforms, UInt16ImagesKeepTheirDepth) {
   HueSaturationValue{hsv}(sample, rng);
   GaussNoise({10, 50}, 0, true, 1.0)(sample, rng);
   EXPECT_EQ(sample.image.type(), CV_16UC3);
+}
+
+// fastai's lighting works in logit space: logit(out) = (logit(in) + logit(change)) * scale, one
+// affine map for every pixel of a sample (checked on a gradient, up to uint8 rounding).
+TEST(FastaiTransforms, LightingIsAffineInLogitSpace) {
+  FastaiTransformsOptions o;
+  o.do_flip = false;
+  o.max_rotate = 0;
+  o.max_zoom = 1;
+  o.max_warp = 0;
+  o.p_lighting = 1.0;
+  const FastaiTransforms lighting(o);
+  data::Sample sample;
+  sample.image = cv::Mat(1, 200, CV_8UC1);
+  for (int x = 0; x < 200; ++x) sample.image.at<uint8_t>(0, x) = static_cast<uint8_t>(28 + x);
+  const cv::Mat before = sample.image.clone();
+  Rng rng(5);
+  lighting(sample, rng);
+  const auto logit = [](double v) { return std::log(v / (1 - v)); };
+  const auto at = [&](const cv::Mat& m, int x) { return logit(m.at<uint8_t>(0, x) / 255.0); };
+  const double slope = (at(sample.image, 190) - at(sample.image, 10)) / (at(before, 190) - at(before, 10));
+  EXPECT_GT(std::abs(slope - 1.0) + std::abs(at(sample.image, 100) - at(before, 100)), 0.01) << "nothing changed";
+  for (int x = 20; x < 180; x += 20) {
+    const double predicted = at(sample.image, 10) + slope * (at(before, x) - at(before, 10));
+    EXPECT_NEAR(at(sample.image, x), predicted, 0.06) << x;  // uint8 rounding, steepest near the ends
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // and constant borders, and with masks that stay strictly 0/1.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 
 #include "segkit/transforms/transforms.h"
@@ -118,6 +119,49 @@ std::vector<Case> cases() {
          o.interpolation = interp(nearest);
          o.p = 1.0;
          return std::make_shared<Perspective>(o);
+       }},
+      {"AffineDefaults",
+       [](bool nearest) {
+         AffineOptions o;  // albumentations' no-argument ranges
+         o.scale = {{0.9, 1.1}, {0.9, 1.1}};
+         o.translate_percent = AxisRanges{{-0.1, 0.1}, {-0.1, 0.1}};
+         o.rotate = {-15, 15};
+         o.shear = {{-10, 10}, {-10, 10}};
+         o.interpolation = interp(nearest);
+         o.p = 1.0;
+         return std::make_shared<Affine>(o);
+       }},
+      {"AffinePixelsReflectKeepRatio",
+       [](bool nearest) {
+         AffineOptions o;
+         o.scale = {{0.7, 1.4}, {0.7, 1.4}};
+         o.keep_ratio = true;
+         o.translate_px = AxisRanges{{-6, 6}, {-3, 3}};
+         o.shear = {{-20, 20}, {0, 0}};
+         o.mode = cv::BORDER_REFLECT_101;
+         o.interpolation = interp(nearest);
+         o.p = 1.0;
+         return std::make_shared<Affine>(o);
+       }},
+      {"FastaiTransforms",
+       [](bool nearest) {
+         FastaiTransformsOptions o;  // get_transforms() with every step certain
+         o.interpolation = interp(nearest);
+         o.p_affine = o.p_lighting = 1.0;
+         o.max_lighting = 0.0;  // lighting changes the coordinate image's values
+         return std::make_shared<FastaiTransforms>(o);
+       }},
+      {"FastaiTransformsDihedralStrong",
+       [](bool nearest) {
+         FastaiTransformsOptions o;
+         o.interpolation = interp(nearest);
+         o.flip_vert = true;
+         o.max_rotate = 30;
+         o.max_zoom = 1.5;
+         o.max_warp = 0.4;
+         o.max_lighting = 0.0;
+         o.p_affine = 1.0;
+         return std::make_shared<FastaiTransforms>(o);
        }},
       {"RandomScale", [](bool nearest) { return std::make_shared<RandomScale>(Range{0.5, 2.0}, interp(nearest), 1.0); }},
       {"RandomCrop", [](bool) { return std::make_shared<RandomCrop>(30, 20); }},
@@ -265,6 +309,41 @@ TEST(Geometric, ShiftScaleRotateByNinetyDegreesLandsOnTheGrid) {
   cv::flip(expected.image, expected.image, 0);
   EXPECT_TRUE(test::same(sample.image, expected.image));
   EXPECT_TRUE(aligned(sample));
+}
+
+// Affine's composition, checked on what each parameter must do to points (not on the formula):
+// rotate 90 is np.rot90, shear_x s moves a point below the centre right by sin(s) per pixel,
+// shear_y s moves a point right of the centre up by sin(s), scale and translate_px act per axis.
+TEST(Geometric, AffineRotatesShearsScalesAndShiftsAsAlbumentations) {
+  data::Sample sample = coordinate_sample(1, 32, 32);
+  AffineOptions o;
+  o.rotate = {90, 90};
+  o.interpolation = cv::INTER_NEAREST;
+  o.p = 1.0;
+  Rng rng(0);
+  Affine{o}(sample, rng);
+  data::Sample expected = coordinate_sample(1, 32, 32);
+  expected.image = expected.image.t();
+  cv::flip(expected.image, expected.image, 0);
+  EXPECT_TRUE(test::same(sample.image, expected.image));
+  EXPECT_TRUE(aligned(sample));
+
+  const double cx = 15.5, cy = 9.5;  // a 20 x 32 image
+  const auto moved = [&](const cv::Mat& m, double x, double y) {
+    return cv::Point2d(m.at<double>(0, 0) * x + m.at<double>(0, 1) * y + m.at<double>(0, 2),
+                       m.at<double>(1, 0) * x + m.at<double>(1, 1) * y + m.at<double>(1, 2));
+  };
+  const double s = 20.0 * 3.14159265358979323846 / 180.0;
+  // Drawn values arrive negated (albumentations negates shear and rotation after drawing).
+  const cv::Point2d sheared_x = moved(Affine::matrix(20, 32, 1, 1, 0, 0, 0, -20, 0), cx, cy + 10);
+  EXPECT_NEAR(sheared_x.x, cx + 10 * std::sin(s), 1e-9);
+  EXPECT_NEAR(sheared_x.y, cy + 10 * std::cos(s), 1e-9);
+  const cv::Point2d sheared_y = moved(Affine::matrix(20, 32, 1, 1, 0, 0, 0, 0, -20), cx + 10, cy);
+  EXPECT_NEAR(sheared_y.x, cx + 10 * std::cos(s), 1e-9);
+  EXPECT_NEAR(sheared_y.y, cy - 10 * std::sin(s), 1e-9);
+  const cv::Point2d scaled = moved(Affine::matrix(20, 32, 2, 0.5, 5, -3, 0, 0, 0), cx + 4, cy + 4);
+  EXPECT_NEAR(scaled.x, cx + 8 + 5, 1e-9);
+  EXPECT_NEAR(scaled.y, cy + 2 - 3, 1e-9);
 }
 
 }  // namespace

@@ -94,6 +94,24 @@ TEST(TransformRegistry, EveryTransformBuildsFromANameOrMinimalParameters) {
   }
 }
 
+// Affine's arguments as albumentations 1.3 reads them (and 2.x's fill / fill_mask / border_mode).
+TEST(TransformRegistry, AffineReadsAlbumentationsArguments) {
+  expect_contains(describe("Affine"), {"scale={x: (0.9, 1.1), y: (0.9, 1.1)}", "translate_percent={x: (-0.1, 0.1)",
+                                       "rotate=(-15, 15)", "shear={x: (-10, 10), y: (-10, 10)}", "mode=constant",
+                                       "mask_interpolation=nearest", "p=0.5"});
+  // Any geometry argument turns the defaults off: a scalar is a fixed value, missing axes take 1.3's 1.0.
+  expect_contains(describe("{Affine: {rotate: 10, shear: {x: [-5, 5]}}}"),
+                  {"scale={x: (1, 1), y: (1, 1)}", "rotate=(10, 10)", "shear={x: (-5, 5), y: (1, 1)}"});
+  EXPECT_EQ(describe("{Affine: {translate_px: [-4, 4]}}").find("translate_percent"), std::string::npos);
+  expect_contains(describe("{Affine: {scale: [0.8, 1.2], keep_ratio: true, fill: 7, fill_mask: 0, border_mode: reflect_101}}"),
+                  {"keep_ratio=True", "mode=reflect_101"});
+  expect_contains(error_of("- Affine: {translate_px: 3, translate_percent: 0.1}"), {"not both"});
+  expect_contains(error_of("- Affine: {scale: {x: [0.5, 1], y: [1, 2]}, keep_ratio: true}"), {"keep_ratio"});
+  expect_contains(error_of("- Affine: {fit_output: true}"), {"fit_output"});
+  expect_contains(error_of("- Affine: {shear: {z: 3}}"), {"x and y"});
+  expect_contains(error_of("- Affine: {cval: 0, fill: 0}"), {"albumentations 2.x and 1.x"});
+}
+
 TEST(TransformRegistry, RandomBrightnessAndRandomContrastAreTheHalvesOfRandomBrightnessContrast) {
   const auto shift = [](const std::string& text) {
     data::Sample sample = test::rgb_sample();
