@@ -4,7 +4,7 @@
 // torchvision's resnet34 + SMP's Unet decoder, loading the weights segkit exported), as users run it
 // and tuned. Also the machine's measured peak, the model's GFLOP/s against it, and peak memory.
 // Then Unet-ConvNeXt-tiny and Segformer-MiT-b2 the same way (bench_newer_architectures).
-// Run: make bench   (or build/bin/bench_model [threads])
+// Run: make bench   (or build/bin/bench_model [threads]; build/bin/bench_model newer [threads])
 
 #include <torch/torch.h>
 #include <unistd.h>
@@ -72,9 +72,7 @@ void bench_newer_architectures(int threads) {
       {"unet tu-convnext_tiny", {{"arch", "unet"}, {"encoder_name", "tu-convnext_tiny"}, {"classes", 4}}},
       {"segformer mit_b2", {{"arch", "segformer"}, {"encoder_name", "mit_b2"}, {"classes", 4}}},
   };
-  std::printf("
-%-22s %10s %10s %10s %9s %9s
-", "512x512 b1 (images/s)", "segkit", "python", "tuned py", "x python",
+  std::printf("\n%-22s %10s %10s %10s %9s %9s\n", "512x512 b1 (images/s)", "segkit", "python", "tuned py", "x python",
               "x tuned");
   for (const auto& m : models) {
     auto model = segkit::models::create_model(m.config);
@@ -113,7 +111,15 @@ int main(int argc, char** argv) {
     segkit::nn::configure_threads(0);
     return run_child({std::atoll(argv[2]), std::atoll(argv[3]), std::atoll(argv[4])});
   }
-  const int threads = segkit::nn::configure_threads(argc > 1 ? std::atoi(argv[1]) : 0);
+  // `bench_model newer [threads]`: only the newer architectures' rows.
+  const bool newer_only = argc > 1 && std::string(argv[1]) == "newer";
+  const int thread_arg = newer_only ? 2 : 1;
+  const int threads = segkit::nn::configure_threads(argc > thread_arg ? std::atoi(argv[thread_arg]) : 0);
+  if (newer_only) {
+    segkit::bench::print_machine();
+    bench_newer_architectures(threads);
+    return 0;
+  }
   segkit::bench::print_machine();
   const bool bf16_rows = segkit::bench::measure_bf16();
   const auto peak = segkit::bench::measure_machine_peak(bf16_rows);

@@ -257,19 +257,35 @@ RECIPES = {"isbi": Isbi, "camvid": Camvid}
 class Samples(torch.utils.data.Dataset):
     def __init__(self, recipe, files, train, seed):
         self.recipe, self.files, self.train, self.seed = recipe, files, train, seed
-        self.epoch = 0
 
     def __len__(self):
         return len(self.files)
 
-    def __getitem__(self, index):
+    def __getitem__(self, key):
+        # Training keys are (epoch, index) pairs from EpochSampler: loader processes that persist
+        # between epochs never see the main process's epoch otherwise.
+        epoch, index = key if isinstance(key, tuple) else (0, key)
         _, image_path, label_path = self.files[index]
         image, target = self.recipe.read(image_path, label_path)
         if not self.train:
             return self.recipe.val_sample(image, target)
         # A generator per (seed, epoch, image): reproducible whatever the worker count.
-        rng = np.random.default_rng([self.seed, self.epoch, index])
+        rng = np.random.default_rng([self.seed, epoch, index])
         return self.recipe.train_sample(image, target, rng)
+
+
+class EpochSampler(torch.utils.data.Sampler):
+    """A seeded shuffle per epoch, yielding (epoch, index)."""
+
+    def __init__(self, size, seed):
+        self.size, self.seed, self.epoch = size, seed, 0
+
+    def __len__(self):
+        return self.size
+
+    def __iter__(self):
+        order = torch.randperm(self.size, generator=torch.Generator().manual_seed(self.seed * 1000 + self.epoch))
+        return iter([(self.epoch, int(i)) for i in order])
 
 
 def read_folds(path):
@@ -294,6 +310,8 @@ def main():
     parser.add_argument("--out", required=True, help="log.jsonl to write")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--persistent-workers", action="store_true",
+                        help="keep the loader processes between epochs (DataLoader's default is to restart them)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -306,11 +324,11 @@ def main():
         raise SystemExit(f"{args.folds}: no fold for {missing[:3]}")
     train_set = Samples(recipe, [f for f in files if folds[f[0]] != 0], True, args.seed)
     val_set = Samples(recipe, [f for f in files if folds[f[0]] == 0], False, args.seed)
-    order = torch.Generator().manual_seed(args.seed)
-    train_loader = torch.utils.data.DataLoader(train_set, batch_size=recipe.batch_size, shuffle=True, drop_last=True,
-                                               num_workers=args.workers, generator=order,
-                                               persistent_workers=False)
-    val_loader = torch.utils.data.DataLoader(val_set, batch_size=recipe.batch_size, num_workers=args.workers)
+    sampler = EpochSampler(len(train_set), args.seed)
+    train_loader = torch.utils.data.DataLoader(train_set, batch_size=recipe.batch_size, sampler=sampler, drop_last=True,
+                                               num_workers=args.workers, persistent_workers=args.persistent_workers)
+    val_loader = torch.utils.data.DataLoader(val_set, batch_size=recipe.batch_size, num_workers=args.workers,
+                                             persistent_workers=args.persistent_workers)
 
     model = build_from_dir(args.model)
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
@@ -319,7 +337,7 @@ def main():
     with open(args.out + ".tmp", "w") as log:
         for epoch in range(args.epochs):
             started = time.perf_counter()
-            train_set.epoch = epoch
+            sampler.epoch = epoch
             model.train()
             train_metrics = recipe.Metrics()
             for images, targets in train_loader:

@@ -3,10 +3,31 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 namespace segkit::encoders {
+
+TimmConv2dImpl::TimmConv2dImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t groups, bool bias,
+                               bool same)
+    : torch::nn::Conv2dImpl(torch::nn::Conv2dOptions(in, out, kernel)
+                                .stride(stride)
+                                .padding(same && stride > 1 ? 0 : ((stride - 1) + (kernel - 1)) / 2)
+                                .groups(groups)
+                                .bias(bias)),
+      dynamic_same_(same && stride > 1) {}
+
+torch::Tensor TimmConv2dImpl::forward(const torch::Tensor& x) {
+  if (!dynamic_same_) return torch::nn::Conv2dImpl::forward(x);
+  const auto pad = [&](int64_t size, int dim) {
+    const int64_t k = options.kernel_size()->at(dim), s = options.stride()->at(dim), d = options.dilation()->at(dim);
+    return std::max<int64_t>(((size + s - 1) / s - 1) * s + (k - 1) * d + 1 - size, 0);
+  };
+  const int64_t pad_h = pad(x.size(2), 0), pad_w = pad(x.size(3), 1);
+  return torch::nn::Conv2dImpl::forward(
+      torch::constant_pad_nd(x, {pad_w / 2, pad_w - pad_w / 2, pad_h / 2, pad_h - pad_h / 2}, 0.0));
+}
 
 torch::Tensor drop_path(const torch::Tensor& x, double rate, bool training) {
   if (!training || rate <= 0) return x;

@@ -49,10 +49,17 @@ void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {
                    std::to_string(padded(w)) + ").");
 }
 
+// Reduced-precision outputs come back as float32; a float64 model (use_float64) keeps its precision.
 ModelOutput in_float32(ModelOutput output) {
+  if (output.masks.scalar_type() == torch::kDouble) return output;
   output.masks = output.masks.to(torch::kFloat);
   if (output.labels.defined()) output.labels = output.labels.to(torch::kFloat);
   return output;
+}
+
+void SegmentationModelImpl::use_float64() {
+  compute_dtype_ = torch::kDouble;
+  to(torch::kDouble);
 }
 
 torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) { return forward_with_aux(x, false).masks; }

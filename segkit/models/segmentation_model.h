@@ -54,6 +54,9 @@ class SegmentationModelImpl : public torch::nn::Module {
   /// refused, docs/benchmarks.md). For inference; training uses autocast (nn/mixed_precision.h).
   /// Returns the precision chosen (kAuto resolved for the model's device).
   nn::Precision use_precision(nn::Precision precision);
+  /// Weights, buffers, inputs and outputs in float64: numerical references only (parity cases whose
+  /// float32 run is chaotic, segkit/models/parity.h); one way.
+  void use_float64();
 
   bool has_classification_head() const { return !classification_head_.is_empty(); }
   encoders::EncoderImpl& encoder() { return *encoder_; }

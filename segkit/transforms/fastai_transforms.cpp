@@ -48,7 +48,6 @@ FastaiTransforms::FastaiTransforms(FastaiTransformsOptions options) : Transform(
 void FastaiTransforms::apply(data::Sample& sample, Rng& rng) const {
   const auto& o = options_;
   const int h = sample.image.rows, w = sample.image.cols;
-  if (h < 2 || w < 2) throw DataError("FastaiTransforms needs images of at least 2x2 pixels");
 
   // Geometry on the sampling grid: warp first (fastai's coord transforms, order 4), then the affine
   // maps multiplied in list order (order 5).
@@ -80,6 +79,7 @@ void FastaiTransforms::apply(data::Sample& sample, Rng& rng) const {
     geometric = true;
   }
   if (geometric) {
+    if (h < 2 || w < 2) throw DataError("FastaiTransforms: the geometric steps need images of at least 2x2 pixels");
     // fastai's _affine_mult keeps the map isotropic on a non-square grid.
     affine(0, 1) *= static_cast<double>(h) / w;
     affine(1, 0) *= static_cast<double>(w) / h;

@@ -73,7 +73,7 @@ folds: {k: 3, method: kfold}
 augment: {train: [{HorizontalFlip: {p: 0.5}}, Normalize], val: [Normalize]}
 loss: {name: sum, terms: [{name: cross_entropy}, {name: dice}]}
 optimizer: {lr: 0.003}
-train: {epochs: 16, batch_size: 2, workers: 2, monitor: val.iou, report_examples: 2}
+train: {epochs: 20, batch_size: 2, workers: 2, monitor: val.iou, report_examples: 2}
 )");
     trained_ = new test::CommandResult(
         run_segkit("--threads 1 train '" + config_.string() + "' --out '" + (*dir_ / "run").string() + "'"));
@@ -100,7 +100,7 @@ TEST_F(Multiclass, TrainingLearnsEveryClassAndCountsNoVoidPixel) {
   for (const auto& line : split(read_file(fold / "log.jsonl"), '\n')) {
     if (!trim(line).empty()) epochs.push_back(nlohmann::json::parse(line));
   }
-  ASSERT_EQ(epochs.size(), 16u);
+  ASSERT_EQ(epochs.size(), 20u);
   const auto& first = epochs.front()["val"];
   double best = 0;
   nlohmann::json best_val;

@@ -1,0 +1,1 @@
+# Offline stand-in (smp_source_case.py): SMP imports safetensors for hub loading only.
