@@ -261,6 +261,30 @@ TEST(Cli, PrepareAndTrainRunOnSyntheticSteel) {
   EXPECT_TRUE(std::filesystem::exists(dir / "cache/prepared.json"));
 }
 
+// The newer encoders and architectures (timm's, MiT, Segformer) train and predict through the CLI as
+// the classic ones do, from the same config keys.
+TEST(Cli, NewerArchitecturesTrainAndPredictThroughTheCli) {
+  test::TempDir dir;
+  test::synth_steel_run(dir / "steel", 8, "64x128", "");
+  for (const std::string model : {"{arch: segformer, encoder_name: mit_b0}",
+                                  "{arch: unet, encoder_name: tu-convnext_tiny, encoder_depth: 4, decoder_channels: [32, 16, 8, 8]}",
+                                  "{arch: upernet, encoder_name: tu-regnety_002}"}) {
+    const auto config = test::write_text(dir / "steel/newer.yaml",
+                                         "include: data.yaml\nmodel: " + model +
+                                             "\nfolds: {k: 4, method: kfold}\n"
+                                             "augment: {train: [Normalize], val: [Normalize]}\n"
+                                             "train: {epochs: 1, batch_size: 2, workers: 1, report_examples: 0}\n");
+    const std::string run = (dir / "run").string(), pred = (dir / "pred").string();
+    std::filesystem::remove_all(run);
+    auto trained = run_segkit("--threads 1 train '" + config.string() + "' --out '" + run + "'");
+    ASSERT_EQ(trained.exit_code, 0) << model << "\n" << trained.err;
+    auto predicted = run_segkit("--threads 1 predict --run '" + run + "' --input '" + config.string() + "' --out '" +
+                                pred + "'");
+    ASSERT_EQ(predicted.exit_code, 0) << model << "\n" << predicted.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "pred/index.json")) << model;
+  }
+}
+
 TEST(Cli, TuneWritesPostprocessYamlFromARunDir) {
   test::TempDir dir;
   // Two folds, one class: a truth square at p = 0.8 and a 4-pixel noise blob in every image.
