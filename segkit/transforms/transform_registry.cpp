@@ -27,13 +27,17 @@ std::vector<TransformPtr> children(TransformArgs& args, const std::string& where
   return out;
 }
 
-// A constant fill under its albumentations 1.x name or its 2.x one (value -> fill, mask_value ->
-// fill_mask); giving both is an error rather than a silent choice.
-FillValue fill_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std::string& name_2x) {
+// The key a setting is under, its albumentations 1.x name or its 2.x one (value -> fill, mode ->
+// border_mode, ...); giving both is an error rather than a silent choice.
+std::string name_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std::string& name_2x) {
   if (a.has(name_1x) && a.has(name_2x)) {
-    a.fail(name_2x, "and '" + name_1x + "' name the same fill (albumentations 2.x and 1.x); give one");
+    a.fail(name_2x, "and '" + name_1x + "' name the same setting (albumentations 2.x and 1.x); give one");
   }
-  return a.has(name_2x) ? a.fill(name_2x) : a.fill(name_1x);
+  return a.has(name_2x) ? name_2x : name_1x;
+}
+
+FillValue fill_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std::string& name_2x) {
+  return a.fill(name_1x_or_2x(a, name_1x, name_2x));
 }
 
 // albumentations Affine's per-axis arguments: a number (fixed), [a, b], or {x: ..., y: ...} where a
@@ -57,14 +61,6 @@ std::optional<AxisRanges> axis_ranges(TransformArgs& a, const std::string& key, 
   const Range fallback{missing, missing};
   return AxisRanges{value.contains("x") ? one(value["x"], key + ".x") : fallback,
                     value.contains("y") ? one(value["y"], key + ".y") : fallback};
-}
-
-// One value under its albumentations 1.x or 2.x name (both given is an error).
-std::string name_1x_or_2x(TransformArgs& a, const std::string& name_1x, const std::string& name_2x) {
-  if (a.has(name_1x) && a.has(name_2x)) {
-    a.fail(name_2x, "and '" + name_1x + "' name the same setting (albumentations 2.x and 1.x); give one");
-  }
-  return a.has(name_2x) ? name_2x : name_1x;
 }
 
 // Keys shared by the warps: interpolation, border_mode, value (fill), mask_value (fill_mask).
@@ -240,8 +236,8 @@ const std::vector<std::pair<std::string, Builder>>& registry() {
          o.shear = axis_ranges(a, "shear", 1.0).value_or(o.shear);
          o.interpolation = a.interpolation();
          o.mask_interpolation = a.has("mask_interpolation") ? a.interpolation("mask_interpolation") : cv::INTER_NEAREST;
-         o.cval = a.fill(name_1x_or_2x(a, "cval", "fill"));
-         o.cval_mask = a.fill(name_1x_or_2x(a, "cval_mask", "fill_mask"));
+         o.cval = fill_1x_or_2x(a, "cval", "fill");
+         o.cval_mask = fill_1x_or_2x(a, "cval_mask", "fill_mask");
          const std::string mode_key = name_1x_or_2x(a, "mode", "border_mode");
          if (a.has(mode_key)) o.mode = a.border_mode(mode_key);
          if (a.boolean("fit_output", false)) a.fail("fit_output", "true is not supported; use false");

@@ -1,9 +1,9 @@
 #include "segkit/models/segformer/segformer_decoder.h"
 
-#include <torch/nn/functional/upsampling.h>
 #include <torch/nn/modules/container/modulelist.h>
 
 #include "segkit/core/error.h"
+#include "segkit/models/unet/unet_decoder.h"  // interpolate_to
 
 namespace segkit::models {
 namespace segformer_parts {
@@ -37,15 +37,14 @@ SegformerDecoderImpl::SegformerDecoderImpl(const std::vector<int64_t>& encoder_c
 
 torch::Tensor SegformerDecoderImpl::forward(const std::vector<torch::Tensor>& features) {
   using namespace segformer_parts;
-  namespace F = torch::nn::functional;
-  const std::vector<int64_t> target{features[0].size(2) / 4, features[0].size(3) / 4};
+  const int64_t height = features[0].size(2) / 4, width = features[0].size(3) / 4;
   std::vector<torch::Tensor> resized;
   // The linears are deepest first, as the features read backwards; an empty stride-2 feature has none.
   for (size_t i = 0; i < linears_.size(); ++i) {
     const auto& feature = features[features.size() - 1 - i];
     const int64_t b = feature.size(0), h = feature.size(2), w = feature.size(3);
     auto x = linears_[i]->forward(feature.flatten(2).transpose(1, 2)).transpose(1, 2).reshape({b, -1, h, w});
-    resized.push_back(F::interpolate(x, F::InterpolateFuncOptions().size(target).mode(torch::kBilinear).align_corners(false)));
+    resized.push_back(interpolate_to(x, height, width, "bilinear"));
   }
   return fuse_->forward(torch::cat(resized, 1));
 }

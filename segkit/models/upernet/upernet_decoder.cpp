@@ -1,23 +1,14 @@
 #include "segkit/models/upernet/upernet_decoder.h"
 
-#include <torch/nn/functional/upsampling.h>
 #include <torch/nn/modules/pooling.h>
 
 #include "segkit/core/error.h"
+#include "segkit/models/unet/unet_decoder.h"  // interpolate_to
 
 namespace segkit::models {
 namespace {
 
-namespace F = torch::nn::functional;
-
 constexpr int64_t kPoolSizes[] = {1, 2, 3, 6};
-
-torch::Tensor resize(const torch::Tensor& x, int64_t height, int64_t width) {
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{height, width})
-                               .mode(torch::kBilinear)
-                               .align_corners(false));
-}
 
 // Holders for SMP's module names: `psp` (blocks, out_conv) and `conv_norm_relu` in a lateral block.
 struct PSPModuleImpl : torch::nn::Module {};
@@ -74,18 +65,22 @@ torch::Tensor UPerNetDecoderImpl::forward(const std::vector<torch::Tensor>& feat
   }
   const auto& deepest = levels.back();
   std::vector<torch::Tensor> pyramid{deepest};
-  for (auto& pool : psp_pools_) pyramid.push_back(resize(pool->forward(deepest), deepest.size(2), deepest.size(3)));
+  for (auto& pool : psp_pools_) {
+    pyramid.push_back(interpolate_to(pool->forward(deepest), deepest.size(2), deepest.size(3), "bilinear"));
+  }
 
   std::vector<torch::Tensor> fpn{psp_out_->forward(torch::cat(pyramid, 1))};  // deepest first
   for (size_t i = 0; i < laterals_.size(); ++i) {
     const auto lateral = laterals_[i]->forward(levels[levels.size() - 2 - i]);
-    fpn.push_back(resize(fpn.back(), lateral.size(2), lateral.size(3)) + lateral);
+    fpn.push_back(interpolate_to(fpn.back(), lateral.size(2), lateral.size(3), "bilinear") + lateral);
   }
   for (size_t i = 0; i < fpn_convs_.size(); ++i) fpn[i + 1] = fpn_convs_[i]->forward(fpn[i + 1]);
 
   const int64_t height = fpn.back().size(2), width = fpn.back().size(3);
   std::vector<torch::Tensor> resized;
-  for (auto level = fpn.rbegin(); level != fpn.rend(); ++level) resized.push_back(resize(*level, height, width));
+  for (auto level = fpn.rbegin(); level != fpn.rend(); ++level) {
+    resized.push_back(interpolate_to(*level, height, width, "bilinear"));
+  }
   return fusion_->forward(torch::cat(resized, 1));
 }
 
