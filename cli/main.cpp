@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   segkit::cli::add_tune_command(app);
   segkit::cli::add_lr_find_command(app);
   segkit::cli::add_doctor_command(app);
+  segkit::cli::add_export_command(app);
 
   try {
     app.parse(argc, argv);

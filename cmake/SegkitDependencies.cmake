@@ -1,6 +1,6 @@
 # Third-party packages, found once. Debian 12 provides all of them (scripts/install_deps.sh).
 
-find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs calib3d)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs calib3d dnn)
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)

@@ -10,8 +10,8 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp libtcmalloc-minimal4 libgloo-dev
   # images, config, CLI, logging
   libopencv-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgdal-dev libgdcm-dev libgif-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks (python3-onnx: onnx.checker on exported models)
+  libgtest-dev libgmock-dev libbenchmark-dev python3-onnx
   # fuzzing (make fuzz): clang and its libFuzzer runtime
   clang libclang-rt-14-dev
 )

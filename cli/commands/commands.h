@@ -30,5 +30,6 @@ void add_evaluate_command(CLI::App& app);
 void add_tune_command(CLI::App& app);
 void add_lr_find_command(CLI::App& app);
 void add_doctor_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 }  // namespace segkit::cli

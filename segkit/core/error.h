@@ -41,6 +41,12 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// A model cannot be written in the format asked for (an operator or a shape the format cannot express).
+class ExportError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A distributed run lost a peer or could not form (segkit/dist).
 class DistError : public Error {
  public:

@@ -90,6 +90,7 @@ LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
     for (int k = 0; k < classes; ++k) loaded.class_names.push_back(fmt::format("class{}", k));
   }
   loaded.preprocess = transforms::build_pipeline(preprocess, (dir / "segkit.json").string() + ": preprocess");
+  loaded.preprocess_config = preprocess;
   return loaded;
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "segkit/config/yaml_loader.h"
 #include "segkit/core/task_mode.h"
 #include "segkit/data/dataset.h"
 #include "segkit/infer/tiling.h"
@@ -50,6 +51,7 @@ struct LoadedModel {
   /// softmax2d, logsoftmax: multiclass), which is taken out of the model so it applies once.
   TaskMode mode = TaskMode::kMultilabel;
   transforms::TransformPtr preprocess;
+  config::json preprocess_config;  ///< the transform list `preprocess` was built from
   std::vector<std::string> class_names;
   std::filesystem::path source;
 };

@@ -1,0 +1,150 @@
+#include "segkit/export/onnx_export.h"
+
+#include <fmt/format.h>
+
+#include "segkit/core/atomic_file.h"
+#include "segkit/core/error.h"
+#include "segkit/core/strings.h"
+#include "segkit/export/aten_converters.h"
+#include "segkit/export/dynamic_shapes.h"
+#include "segkit/export/traced_graph.h"
+#include "segkit/models/inference_copy.h"
+
+namespace segkit::exporter {
+namespace {
+
+constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
+
+void check(const OnnxExportOptions& options) {
+  if (options.opset < kMinOpset || options.opset > kMaxOpset) {
+    throw ConfigError(fmt::format("--opset {}: segkit writes ONNX opsets {}..{}", options.opset, kMinOpset, kMaxOpset));
+  }
+  if (options.height <= 0 || options.width <= 0 || options.batch <= 0) {
+    throw ConfigError(fmt::format("export size {}x{} (batch {}) must be positive", options.height, options.width,
+                                  options.batch));
+  }
+  static const std::vector<std::string> activations{"none", "sigmoid", "softmax", "auto"};
+  if (std::find(activations.begin(), activations.end(), options.activation) == activations.end()) {
+    throw ConfigError(fmt::format("--activation '{}'{}; valid: {}", options.activation,
+                                  did_you_mean(options.activation, activations), join(activations, ", ")));
+  }
+}
+
+// The forward pass the graph records: masks (and class logits), with the activation asked for.
+TracedFunction traced_forward(models::SegmentationModelImpl& model, const std::string& activation) {
+  return [&model, activation](const torch::Tensor& x) {
+    auto out = model.forward_with_aux(x, model.has_classification_head());
+    std::vector<torch::Tensor> outputs{apply_activation(out.masks, activation)};
+    if (out.labels.defined()) outputs.push_back(activation == "none" ? out.labels : torch::sigmoid(out.labels));
+    return outputs;
+  };
+}
+
+OnnxGraph convert(const torch::jit::Graph& graph, const std::vector<int64_t>& input_shape, ShapePolicy policy,
+                  SymbolicShapes symbolic) {
+  OnnxGraphBuilder builder(policy);
+  builder.set_symbolic_shapes(std::move(symbolic));
+  const auto symbolic_dim = [&](size_t d, int64_t traced) -> std::variant<int64_t, std::string> {
+    static const char* names[] = {"batch", "", "height", "width"};
+    if (policy.dynamic && d < 4 && d != 1) return std::string(names[d]);
+    return traced;
+  };
+  OnnxValueInfo input{"image", {}};
+  for (size_t d = 0; d < input_shape.size(); ++d) input.dims.push_back(symbolic_dim(d, input_shape[d]));
+  builder.graph().inputs.push_back(input);
+  builder.bind(graph.inputs().at(0), "image");
+
+  const auto& converters = aten_converters();
+  size_t position = 0;
+  for (const auto* node : graph.nodes()) {
+    if (node->kind() == c10::prim::Constant) continue;
+    builder.set_node_position(position++);
+    if (node->kind() == c10::prim::ListConstruct) continue;  // read by the node that takes the list
+    const auto converter = converters.find(node->kind().toQualString());
+    if (converter == converters.end()) builder.fail(*node, "has no ONNX conversion in segkit (aten_converters.h)");
+    converter->second(*node, builder);
+  }
+
+  static const char* output_names[] = {"masks", "labels"};
+  for (size_t i = 0; i < graph.outputs().size(); ++i) {
+    const auto* value = graph.outputs()[i];
+    const auto sizes = builder.sizes(value);
+    builder.graph().nodes.push_back({"Identity", {builder.name(value)}, {output_names[i]}, {}, output_names[i]});
+    OnnxValueInfo output{output_names[i], {}};
+    for (size_t d = 0; d < sizes.size(); ++d) output.dims.push_back(i == 0 || d == 0 ? symbolic_dim(d, sizes[d]) : sizes[d]);
+    builder.graph().outputs.push_back(output);
+  }
+  return std::move(builder.graph());
+}
+
+// Normalize's statistics from the preprocessing list, for runtimes that take mean/std only.
+void add_normalize_metadata(const config::json& preprocess, std::vector<std::pair<std::string, std::string>>& metadata) {
+  config::json normalize{{"mean", {0.485, 0.456, 0.406}}, {"std", {0.229, 0.224, 0.225}}, {"max_pixel_value", 255.0}};
+  bool found = false;
+  for (const auto& entry : preprocess) {
+    if (entry.is_string() && entry.get<std::string>() == "Normalize") found = true;
+    if (entry.is_object() && entry.contains("Normalize")) {
+      found = true;
+      for (const auto& [key, value] : entry.at("Normalize").items()) {
+        if (normalize.contains(key)) normalize[key] = value;
+      }
+    }
+  }
+  if (!found) return;
+  for (const char* key : {"mean", "std", "max_pixel_value"}) metadata.emplace_back(fmt::format("segkit.{}", key), normalize[key].dump());
+}
+
+}  // namespace
+
+std::string resolved_activation(const infer::LoadedModel& model, const std::string& activation) {
+  if (activation != "auto") return activation;
+  return model.mode == TaskMode::kMulticlass ? "softmax" : "sigmoid";
+}
+
+torch::Tensor apply_activation(const torch::Tensor& masks, const std::string& activation) {
+  if (activation == "sigmoid") return torch::sigmoid(masks);
+  if (activation == "softmax") return torch::softmax(masks, 1);
+  return masks;
+}
+
+OnnxModel build_onnx_model(const infer::LoadedModel& loaded, const OnnxExportOptions& options) {
+  check(options);
+  // The inference copy folds BatchNorm; channels-last would only add layout ops to the trace.
+  auto model = models::inference_copy(*loaded.model, {true, false, nn::Precision::kFloat32});
+  model->to(torch::kCPU);
+  for (auto& parameter : model->parameters()) parameter.set_requires_grad(false);
+  const auto activation = resolved_activation(loaded, options.activation);
+  const auto forward = traced_forward(*model, activation);
+  const int64_t channels = model->config().value("in_channels", 3);
+
+  const std::vector<int64_t> shape{options.batch, channels, options.height, options.width};
+  std::vector<std::vector<int64_t>> shapes{shape};
+  if (options.dynamic) {  // two more sizes, different in every symbolic dimension (dynamic_shapes.h)
+    shapes.push_back({shape[0] + 1, channels, shape[2] + 32, shape[3] + 64});
+    shapes.push_back({shape[0] + 2, channels, shape[2] + 64, shape[3] + 32});
+  }
+  std::vector<std::shared_ptr<torch::jit::Graph>> graphs;
+  for (const auto& s : shapes) graphs.push_back(trace_forward(forward, torch::zeros(s)));
+  SymbolicShapes symbolic = options.dynamic ? fit_symbolic_shapes(graphs, shapes) : SymbolicShapes{};
+
+  OnnxModel onnx;
+  onnx.opset = options.opset;
+  onnx.doc_string = fmt::format("{} ({}) exported by segkit", model->arch(), model->config().value("encoder_name", ""));
+  onnx.graph = convert(*graphs.front(), shape, {options.dynamic}, std::move(symbolic));
+  onnx.metadata = {{"segkit.arch", model->arch()},
+                   {"segkit.encoder", model->config().value("encoder_name", "")},
+                   {"segkit.mode", task_mode_name(loaded.mode)},
+                   {"segkit.classes", config::json(loaded.class_names).dump()},
+                   {"segkit.activation", activation},
+                   {"segkit.input_size", fmt::format("{}x{}", options.height, options.width)},
+                   {"segkit.dynamic", options.dynamic ? "true" : "false"},
+                   {"segkit.preprocess", loaded.preprocess_config.dump()}};
+  add_normalize_metadata(loaded.preprocess_config, onnx.metadata);
+  return onnx;
+}
+
+void export_onnx(const infer::LoadedModel& model, const OnnxExportOptions& options, const std::filesystem::path& path) {
+  write_file_atomic(path, serialize(build_onnx_model(model, options)));
+}
+
+}  // namespace segkit::exporter
