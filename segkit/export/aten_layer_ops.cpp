@@ -91,14 +91,29 @@ void layer_norm(const Node& node, OnnxGraphBuilder& b) {
   b.bind(node.output(), b.add("Transpose", {scaled}, {{"perm", back}}));
 }
 
-// group_norm(input, num_groups, weight, bias, eps, cudnn): statistics over [N, G, C/G * H * W].
+// group_norm(input, num_groups, weight, bias, eps, cudnn) without reshapes, so no shape arithmetic
+// (which OpenCV cannot run on symbolic sizes): per-channel spatial means averaged within each group
+// by a constant 1x1 convolution, for the mean and for the centred second moment. Every channel of a
+// group has H*W pixels, so the average of channel means is the group mean.
 void group_norm(const Node& node, OnnxGraphBuilder& b) {
   const auto x = b.input(node, 0);
   const auto sizes = b.sizes(node.input(0));
-  const auto grouped = b.add("Reshape", {x, b.int64s({0, b.int_arg(node, 1), -1})});
-  const auto normalized = normalize_over(b, grouped, {2}, b.float_arg(node, 4));
-  const auto restored = b.add("Reshape", {normalized, b.add("Shape", {x})});
-  b.bind(node.output(), channel_affine(node, b, restored, 2, 3, 1, static_cast<int64_t>(sizes.size())));
+  if (sizes.size() != 4) b.fail(node, "is not over an [N, C, H, W] tensor");
+  const int64_t channels = sizes[1], groups = b.int_arg(node, 1), per_group = channels / groups;
+  std::vector<float> averaging(static_cast<size_t>(channels * channels), 0.f);
+  for (int64_t out = 0; out < channels; ++out) {
+    for (int64_t in = (out / per_group) * per_group; in < (out / per_group + 1) * per_group; ++in) {
+      averaging[static_cast<size_t>(out * channels + in)] = 1.f / static_cast<float>(per_group);
+    }
+  }
+  const auto group_average = b.floats(averaging, {channels, channels, 1, 1});
+  const auto group_mean = [&](const std::string& t) { 
+    return b.add("Conv", {b.add("GlobalAveragePool", {t}), group_average}, {{"kernel_shape", Ints{1, 1}}});
+  };
+  const auto centred = b.add("Sub", {x, group_mean(x)});
+  const auto variance = group_mean(b.add("Mul", {centred, centred}));
+  const auto deviation = b.add("Sqrt", {b.add("Add", {variance, b.float_scalar(static_cast<float>(b.float_arg(node, 4)))})});
+  b.bind(node.output(), channel_affine(node, b, b.add("Div", {centred, deviation}), 2, 3, 1, 4));
 }
 
 // max_pool2d(self, kernel_size, stride, padding, dilation, ceil_mode)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_set>
+
 #include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/strings.h"
@@ -40,6 +42,24 @@ TracedFunction traced_forward(models::SegmentationModelImpl& model, const std::s
   };
 }
 
+// Drops nodes whose outputs nothing reads (a stack whose sum became Adds) and unread initializers:
+// smaller files, and OpenCV 4.6 still runs dead nodes, some of which (5-D concatenations) it cannot.
+void prune_unused(OnnxGraph& graph) {
+  std::unordered_set<std::string> needed;
+  for (const auto& output : graph.outputs) needed.insert(output.name);
+  std::vector<OnnxNode> kept;
+  for (auto node = graph.nodes.rbegin(); node != graph.nodes.rend(); ++node) {
+    const bool used = std::any_of(node->outputs.begin(), node->outputs.end(), [&](const auto& o) { return needed.count(o); });
+    if (!used) continue;
+    needed.insert(node->inputs.begin(), node->inputs.end());
+    kept.push_back(std::move(*node));
+  }
+  graph.nodes.assign(std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend()));
+  graph.initializers.erase(std::remove_if(graph.initializers.begin(), graph.initializers.end(),
+                                          [&](const OnnxTensor& t) { return !needed.count(t.name); }),
+                           graph.initializers.end());
+}
+
 OnnxGraph convert(const torch::jit::Graph& graph, const std::vector<int64_t>& input_shape, ShapePolicy policy,
                   SymbolicShapes symbolic) {
   OnnxGraphBuilder builder(policy);
@@ -74,6 +94,7 @@ OnnxGraph convert(const torch::jit::Graph& graph, const std::vector<int64_t>& in
     for (size_t d = 0; d < sizes.size(); ++d) output.dims.push_back(i == 0 || d == 0 ? symbolic_dim(d, sizes[d]) : sizes[d]);
     builder.graph().outputs.push_back(output);
   }
+  prune_unused(builder.graph());
   return std::move(builder.graph());
 }
 
