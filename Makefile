@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_TARGETS := rle csv config safetensors labelme
 
-.PHONY: all deps configure build test test-avx2 test-asan fuzz bench bench-learning demo clean
+.PHONY: all deps configure build test test-avx2 test-asan fuzz bench bench-learning bench-export demo clean
 
 all: build
 
@@ -89,6 +89,16 @@ LEARNING_ARGS ?=
 bench-learning: build
 	@bash scripts/install_deps.sh --bench
 	/usr/bin/python3 bench/learning/run.py --segkit $(BUILD_DIR)/bin/segkit --out bench_out/learning $(LEARNING_ARGS)
+
+# ONNX export checked in ONNX Runtime (npm onnxruntime-node, installed once under bench_out/) and
+# timed beside segkit and OpenCV DNN (docs/export.md, docs/benchmarks.md "ONNX export").
+bench-export: configure
+	cmake -S . -B $(BUILD_DIR) -DSEGKIT_BUILD_BENCH=ON
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target bench_export
+	@test -d bench_out/npm/node_modules/onnxruntime-node || \
+	  npm install --prefix bench_out/npm --ignore-scripts --no-audit --no-fund onnxruntime-node@1.20.1
+	$(BUILD_DIR)/bin/bench_export bench_out/export
+	ONNXRUNTIME_NODE=$(CURDIR)/bench_out/npm/node_modules/onnxruntime-node node bench/export/onnxruntime_check.js bench_out/export
 
 demo: build
 	@SEGKIT=$(BUILD_DIR)/bin/segkit bash scripts/demo.sh

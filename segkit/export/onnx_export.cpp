@@ -145,7 +145,14 @@ OnnxModel build_onnx_model(const infer::LoadedModel& loaded, const OnnxExportOpt
     shapes.push_back({shape[0] + 2, channels, shape[2] + 64, shape[3] + 32});
   }
   std::vector<std::shared_ptr<torch::jit::Graph>> graphs;
-  for (const auto& s : shapes) graphs.push_back(trace_forward(forward, torch::zeros(s)));
+  for (const auto& s : shapes) {
+    try {
+      graphs.push_back(trace_forward(forward, torch::zeros(s)));
+    } catch (const c10::Error& e) {  // the model itself cannot take this size (too small for its pooling)
+      throw ShapeError(fmt::format("ONNX export: {} cannot run on a {}x{}x{}x{} input: {}", model->arch(), s[0], s[1], s[2],
+                                   s[3], e.what_without_backtrace()));
+    }
+  }
   SymbolicShapes symbolic = options.dynamic ? fit_symbolic_shapes(graphs, shapes) : SymbolicShapes{};
 
   OnnxModel onnx;
