@@ -6,6 +6,7 @@
 #include "segkit/data/data.h"
 #include "segkit/encoders/encoders.h"
 #include "segkit/infer/infer.h"
+#include "segkit/export/export.h"
 #include "segkit/io/io.h"
 #include "segkit/loader/loader.h"
 #include "segkit/losses/losses.h"
