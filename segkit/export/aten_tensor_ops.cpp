@@ -166,7 +166,7 @@ void matrix_transpose(const Node& node, OnnxGraphBuilder& b) {
 
 // reshape/view(self, shape): the traced shape, or its run-time expression with dynamic shapes.
 void reshape(const Node& node, OnnxGraphBuilder& b) {
-  b.bind(node.output(), b.add("Reshape", {b.input(node, 0), b.shape_arg(node, 1, b.ints_arg(node, 1))}));
+  b.bind(node.output(), b.add("Reshape", {b.input(node, 0), b.shape_arg(1, b.ints_arg(node, 1))}));
 }
 
 // flatten(self, start, end): leading dimensions copied (0), the flattened run as -1, trailing ones

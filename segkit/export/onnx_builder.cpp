@@ -49,10 +49,8 @@ std::string OnnxGraphBuilder::name(const torch::jit::Value* value) {
 }
 
 std::string OnnxGraphBuilder::add(const std::string& op_type, std::vector<std::string> inputs,
-                                  std::vector<OnnxAttribute> attributes, size_t outputs) {
-  OnnxNode node{op_type, std::move(inputs), {}, std::move(attributes), fresh(op_type)};
-  for (size_t i = 0; i < outputs; ++i) node.outputs.push_back(fresh("t"));
-  graph_.nodes.push_back(std::move(node));
+                                  std::vector<OnnxAttribute> attributes) {
+  graph_.nodes.push_back({op_type, std::move(inputs), {fresh("t")}, std::move(attributes), fresh(op_type)});
   return graph_.nodes.back().outputs.front();
 }
 
@@ -113,11 +111,11 @@ std::vector<int64_t> OnnxGraphBuilder::sizes(const torch::jit::Value* value) con
 
 std::string OnnxGraphBuilder::input_dim(int64_t dim) {
   if (auto found = input_dims_.find(dim); found != input_dims_.end()) return found->second;
-  if (input_name_.empty()) input_name_ = add("Shape", {graph_.inputs.at(0).name});
-  return input_dims_[dim] = add("Gather", {input_name_, int64s({dim}, true)}, {{"axis", int64_t{0}}});
+  if (input_shape_.empty()) input_shape_ = add("Shape", {graph_.inputs.at(0).name});
+  return input_dims_[dim] = add("Gather", {input_shape_, int64s({dim}, true)}, {{"axis", int64_t{0}}});
 }
 
-std::string OnnxGraphBuilder::shape_arg(const torch::jit::Node& node, size_t index, const std::vector<int64_t>& traced) {
+std::string OnnxGraphBuilder::shape_arg(size_t index, const std::vector<int64_t>& traced) {
   const auto symbolic = symbolic_.find({position_, index});
   if (!policy_.dynamic || symbolic == symbolic_.end()) return int64s(traced);
   std::vector<std::string> elements;
@@ -132,7 +130,6 @@ std::string OnnxGraphBuilder::shape_arg(const torch::jit::Node& node, size_t ind
     if (expression.denominator != 1) value = add("Div", {value, int64s({expression.denominator}, true)});
     elements.push_back(add("Unsqueeze", {value, int64s({0})}));
   }
-  (void)node;
   return add("Concat", elements, {{"axis", int64_t{0}}});
 }
 

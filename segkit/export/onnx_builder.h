@@ -12,6 +12,7 @@
 
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -52,16 +53,13 @@ class OnnxGraphBuilder {
   /// `value` stands for `onnx_name` (ops that are the identity at inference: dropout, to, contiguous).
   void bind(const torch::jit::Value* value, std::string onnx_name);
 
-  /// Adds a node with fresh output names; returns the first output's.
-  std::string add(const std::string& op_type, std::vector<std::string> inputs,
-                  std::vector<OnnxAttribute> attributes = {}, size_t outputs = 1);
-  /// The names of the last added node's outputs.
-  const std::vector<std::string>& last_outputs() const { return graph_.nodes.back().outputs; }
+  /// Adds a one-output node; returns the output's fresh name.
+  std::string add(const std::string& op_type, std::vector<std::string> inputs, std::vector<OnnxAttribute> attributes = {});
   std::string int64s(const std::vector<int64_t>& values, bool as_scalar = false);
   std::string floats(const std::vector<float>& values, std::vector<int64_t> dims);
   std::string float_scalar(float value) { return floats({value}, {}); }
 
-  // Constant arguments of a node (ConstantError-like ExportError when an argument is not constant).
+  // Constant arguments of a node; an ExportError naming the node when the argument is computed.
   std::optional<torch::jit::IValue> constant(const torch::jit::Node& node, size_t index) const;
   int64_t int_arg(const torch::jit::Node& node, size_t index) const;
   double float_arg(const torch::jit::Node& node, size_t index) const;
@@ -71,9 +69,9 @@ class OnnxGraphBuilder {
 
   /// The traced sizes of a tensor value.
   std::vector<int64_t> sizes(const torch::jit::Value* value) const;
-  /// A shape argument (reshape target, resize size) for `node`'s input `index`, as an int64 tensor:
+  /// A shape argument (reshape target) for input `index` of the current node, as an int64 tensor:
   /// the traced numbers, or, with dynamic shapes, the expression dynamic_shapes.h found for it.
-  std::string shape_arg(const torch::jit::Node& node, size_t index, const std::vector<int64_t>& traced);
+  std::string shape_arg(size_t index, const std::vector<int64_t>& traced);
   /// Run-time expressions for shape arguments, by (node position, input index): see dynamic_shapes.h.
   void set_symbolic_shapes(SymbolicShapes shapes) { symbolic_ = std::move(shapes); }
   void set_node_position(size_t position) { position_ = position; }
@@ -93,7 +91,7 @@ class OnnxGraphBuilder {
   std::unordered_map<const torch::jit::Value*, std::string> names_;
   SymbolicShapes symbolic_;
   std::map<int64_t, std::string> input_dims_;
-  std::string input_name_;
+  std::string input_shape_;
   size_t position_ = 0;
   size_t counter_ = 0;
 };
