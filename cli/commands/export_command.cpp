@@ -1,4 +1,4 @@
-// `segkit export --run DIR [--fold K] | --model DIR  -o model.onnx [--format onnx] [--size HxW]
+// `segkit export --run DIR [--fold K | --all-folds] | --model DIR  -o model.onnx [--format onnx] [--size HxW]
 //  [--batch N] [--opset N] [--dynamic] [--activation none|sigmoid|softmax|auto] [--verify]`
 // A trained model as an ONNX file (docs/export.md). --verify runs the file in OpenCV's DNN module and
 // compares it with segkit's own output; a mismatch exits non-zero.
@@ -19,6 +19,7 @@ void add_export_command(CLI::App& app) {
   struct Args {
     std::string run, model, out, format = "onnx", size = "256x256";
     int fold = 0;
+    bool all_folds = false;
     exporter::OnnxExportOptions options;
     bool verify = false;
   };
@@ -28,6 +29,7 @@ void add_export_command(CLI::App& app) {
   auto* model = cmd->add_option("--model", args->model, "model directory (config.json + model.safetensors)");
   run->excludes(model);
   cmd->add_option("--fold", args->fold, "which of the run's models (folds in order)")->capture_default_str();
+  cmd->add_flag("--all-folds", args->all_folds, "every fold of the run in one graph, probabilities averaged");
   cmd->add_option("-o,--out", args->out, "output .onnx file")->required();
   cmd->add_option("--format", args->format, "onnx (the only format)")->check(CLI::IsMember({"onnx"}))->capture_default_str();
   cmd->add_option("--size", args->size, "input size HxW the graph is traced at")->check(size_validator())->capture_default_str();
@@ -48,16 +50,19 @@ void add_export_command(CLI::App& app) {
     load.fast_path = false;  // the export folds BatchNorm itself, without channels-last
     load.device = "cpu";
     auto models = infer::load_models(source, load);
-    if (args->fold < 0 || args->fold >= static_cast<int>(models.size())) {
-      throw ConfigError(fmt::format("--fold {}: {} has {} model(s)", args->fold, source, models.size()));
+    if (!args->all_folds) {
+      if (args->fold < 0 || args->fold >= static_cast<int>(models.size())) {
+        throw ConfigError(fmt::format("--fold {}: {} has {} model(s)", args->fold, source, models.size()));
+      }
+      models = {models[static_cast<size_t>(args->fold)]};
     }
-    const auto& loaded = models[static_cast<size_t>(args->fold)];
-    exporter::export_onnx(loaded, args->options, args->out);
-    std::printf("%s -> %s (%s, opset %lld, %dx%d%s)\n", loaded.source.string().c_str(), args->out.c_str(),
-                loaded.model->arch().c_str(), static_cast<long long>(args->options.opset), height, width,
+    exporter::export_onnx(models, args->options, args->out);
+    std::printf("%s%s -> %s (%s, opset %lld, %dx%d%s)\n", models.front().source.string().c_str(),
+                models.size() > 1 ? fmt::format(" and {} more", models.size() - 1).c_str() : "", args->out.c_str(),
+                models.front().model->arch().c_str(), static_cast<long long>(args->options.opset), height, width,
                 args->options.dynamic ? ", dynamic" : "");
     if (!args->verify) return;
-    const auto check = exporter::check_with_opencv_dnn(loaded, args->options, args->out);
+    const auto check = exporter::check_with_opencv_dnn(models, args->options, args->out);
     std::printf("OpenCV DNN vs segkit: max |d| %.3g (output std %.3g) %s\n", check.max_abs_diff, check.reference_std,
                 check.passed ? "ok" : "MISMATCH");
     if (!check.passed) throw ExportError(fmt::format("{}: OpenCV DNN's output differs from segkit's", args->out));

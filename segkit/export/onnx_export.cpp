@@ -32,14 +32,29 @@ void check(const OnnxExportOptions& options) {
   }
 }
 
-// The forward pass the graph records: masks (and class logits), with the activation asked for.
-TracedFunction traced_forward(models::SegmentationModelImpl& model, const std::string& activation) {
-  return [&model, activation](const torch::Tensor& x) {
-    auto out = model.forward_with_aux(x, model.has_classification_head());
-    std::vector<torch::Tensor> outputs{apply_activation(out.masks, activation)};
-    if (out.labels.defined()) outputs.push_back(activation == "none" ? out.labels : torch::sigmoid(out.labels));
-    return outputs;
-  };
+torch::Tensor apply_activation(const torch::Tensor& masks, const std::string& activation) {
+  if (activation == "sigmoid") return torch::sigmoid(masks);
+  if (activation == "softmax") return torch::softmax(masks, 1);
+  return masks;
+}
+
+// One activation for every model; an ensemble needs probabilities and agreeing models.
+std::string ensemble_activation(const std::vector<infer::LoadedModel>& models, const std::string& activation) {
+  if (models.empty()) throw ConfigError("ONNX export: no model given");
+  const auto resolved = resolved_activation(models.front(), activation);
+  if (models.size() == 1) return resolved;
+  if (resolved == "none") {
+    throw ConfigError(fmt::format("ONNX export of {} models: a fold ensemble averages probabilities, as segkit "
+                                  "predict does; give --activation auto, sigmoid or softmax (or pick one with --fold)",
+                                  models.size()));
+  }
+  for (const auto& model : models) {
+    if (model.class_names != models.front().class_names || model.mode != models.front().mode) {
+      throw ConfigError(fmt::format("ONNX export: {} and {} disagree on their classes or mode",
+                                    models.front().source.string(), model.source.string()));
+    }
+  }
+  return resolved;
 }
 
 // Drops nodes whose outputs nothing reads (a stack whose sum became Adds) and unread initializers:
@@ -122,21 +137,39 @@ std::string resolved_activation(const infer::LoadedModel& model, const std::stri
   return model.mode == TaskMode::kMulticlass ? "softmax" : "sigmoid";
 }
 
-torch::Tensor apply_activation(const torch::Tensor& masks, const std::string& activation) {
-  if (activation == "sigmoid") return torch::sigmoid(masks);
-  if (activation == "softmax") return torch::softmax(masks, 1);
-  return masks;
+std::vector<torch::Tensor> exported_forward(const std::vector<models::SegmentationModel>& models,
+                                            const std::string& activation, const torch::Tensor& input) {
+  const bool labels = std::all_of(models.begin(), models.end(), [](const auto& m) { return m->has_classification_head(); });
+  std::vector<torch::Tensor> sums;
+  for (const auto& model : models) {
+    auto out = model->forward_with_aux(input, labels);
+    std::vector<torch::Tensor> outputs{apply_activation(out.masks, activation)};
+    if (labels) outputs.push_back(activation == "none" ? out.labels : torch::sigmoid(out.labels));
+    if (sums.empty()) {
+      sums = outputs;
+    } else {
+      for (size_t i = 0; i < sums.size(); ++i) sums[i] = sums[i] + outputs[i];
+    }
+  }
+  if (models.size() > 1) {
+    for (auto& sum : sums) sum = sum / static_cast<double>(models.size());
+  }
+  return sums;
 }
 
-OnnxModel build_onnx_model(const infer::LoadedModel& loaded, const OnnxExportOptions& options) {
+OnnxModel build_onnx_model(const std::vector<infer::LoadedModel>& loaded, const OnnxExportOptions& options) {
   check(options);
-  // The inference copy folds BatchNorm; channels-last would only add layout ops to the trace.
-  auto model = models::inference_copy(*loaded.model, {true, false, nn::Precision::kFloat32});
-  model->to(torch::kCPU);
-  for (auto& parameter : model->parameters()) parameter.set_requires_grad(false);
-  const auto activation = resolved_activation(loaded, options.activation);
-  const auto forward = traced_forward(*model, activation);
-  const int64_t channels = model->config().value("in_channels", 3);
+  const auto activation = ensemble_activation(loaded, options.activation);
+  // Inference copies fold BatchNorm; channels-last would only add layout ops to the trace.
+  std::vector<models::SegmentationModel> copies;
+  for (const auto& model : loaded) {
+    copies.push_back(models::inference_copy(*model.model, {true, false, nn::Precision::kFloat32}));
+    copies.back()->to(torch::kCPU);
+    for (auto& parameter : copies.back()->parameters()) parameter.set_requires_grad(false);
+  }
+  const auto& first = *copies.front();
+  const TracedFunction forward = [&](const torch::Tensor& x) { return exported_forward(copies, activation, x); };
+  const int64_t channels = first.config().value("in_channels", 3);
 
   const std::vector<int64_t> shape{options.batch, channels, options.height, options.width};
   std::vector<std::vector<int64_t>> shapes{shape};
@@ -149,7 +182,7 @@ OnnxModel build_onnx_model(const infer::LoadedModel& loaded, const OnnxExportOpt
     try {
       graphs.push_back(trace_forward(forward, torch::zeros(s)));
     } catch (const c10::Error& e) {  // the model itself cannot take this size (too small for its pooling)
-      throw ShapeError(fmt::format("ONNX export: {} cannot run on a {}x{}x{}x{} input: {}", model->arch(), s[0], s[1], s[2],
+      throw ShapeError(fmt::format("ONNX export: {} cannot run on a {}x{}x{}x{} input: {}", first.arch(), s[0], s[1], s[2],
                                    s[3], e.what_without_backtrace()));
     }
   }
@@ -157,22 +190,27 @@ OnnxModel build_onnx_model(const infer::LoadedModel& loaded, const OnnxExportOpt
 
   OnnxModel onnx;
   onnx.opset = options.opset;
-  onnx.doc_string = fmt::format("{} ({}) exported by segkit", model->arch(), model->config().value("encoder_name", ""));
+  const std::string encoder = first.config().value("encoder_name", "");
+  onnx.doc_string = fmt::format("{} ({}){} exported by segkit", first.arch(), encoder,
+                                copies.size() > 1 ? fmt::format(", mean of {} models", copies.size()) : "");
   onnx.graph = convert(*graphs.front(), shape, {options.dynamic}, std::move(symbolic));
-  onnx.metadata = {{"segkit.arch", model->arch()},
-                   {"segkit.encoder", model->config().value("encoder_name", "")},
-                   {"segkit.mode", task_mode_name(loaded.mode)},
-                   {"segkit.classes", config::json(loaded.class_names).dump()},
+  const auto& card = loaded.front();
+  onnx.metadata = {{"segkit.arch", first.arch()},
+                   {"segkit.encoder", encoder},
+                   {"segkit.models", std::to_string(copies.size())},
+                   {"segkit.mode", task_mode_name(card.mode)},
+                   {"segkit.classes", config::json(card.class_names).dump()},
                    {"segkit.activation", activation},
                    {"segkit.input_size", fmt::format("{}x{}", options.height, options.width)},
                    {"segkit.dynamic", options.dynamic ? "true" : "false"},
-                   {"segkit.preprocess", loaded.preprocess_config.dump()}};
-  add_normalize_metadata(loaded.preprocess_config, onnx.metadata);
+                   {"segkit.preprocess", card.preprocess_config.dump()}};
+  add_normalize_metadata(card.preprocess_config, onnx.metadata);
   return onnx;
 }
 
-void export_onnx(const infer::LoadedModel& model, const OnnxExportOptions& options, const std::filesystem::path& path) {
-  write_file_atomic(path, serialize(build_onnx_model(model, options)));
+void export_onnx(const std::vector<infer::LoadedModel>& models, const OnnxExportOptions& options,
+                 const std::filesystem::path& path) {
+  write_file_atomic(path, serialize(build_onnx_model(models, options)));
 }
 
 }  // namespace segkit::exporter

@@ -38,14 +38,24 @@ struct OnnxExportOptions {
 
 /// `activation` with "auto" resolved by the model's mode.
 std::string resolved_activation(const infer::LoadedModel& model, const std::string& activation);
-/// Masks through a resolved activation ("none", "sigmoid", "softmax" over dim 1).
-torch::Tensor apply_activation(const torch::Tensor& masks, const std::string& activation);
 
-/// The ONNX model of `model` (weights, graph, metadata). Throws ExportError for an operator or a shape
-/// ONNX cannot express, ConfigError for bad options.
-OnnxModel build_onnx_model(const infer::LoadedModel& model, const OnnxExportOptions& options);
+/// What the exported graph computes, in segkit: each model's masks (and class labels, when every model
+/// has a head) through the resolved activation, averaged over the models.
+std::vector<torch::Tensor> exported_forward(const std::vector<models::SegmentationModel>& models,
+                                            const std::string& activation, const torch::Tensor& input);
+
+/// The ONNX model of `models` (weights, graph, metadata): one model, or a fold ensemble whose
+/// probabilities are averaged as `segkit predict` does (an activation other than "none" required,
+/// same classes and mode). Throws ExportError for an operator or a shape ONNX cannot express,
+/// ConfigError for bad options.
+OnnxModel build_onnx_model(const std::vector<infer::LoadedModel>& models, const OnnxExportOptions& options);
 
 /// build_onnx_model written to `path` atomically.
-void export_onnx(const infer::LoadedModel& model, const OnnxExportOptions& options, const std::filesystem::path& path);
+void export_onnx(const std::vector<infer::LoadedModel>& models, const OnnxExportOptions& options,
+                 const std::filesystem::path& path);
+inline void export_onnx(const infer::LoadedModel& model, const OnnxExportOptions& options,
+                        const std::filesystem::path& path) {
+  export_onnx(std::vector<infer::LoadedModel>{model}, options, path);
+}
 
 }  // namespace segkit::exporter

@@ -32,22 +32,25 @@ std::vector<torch::Tensor> run_with_opencv_dnn(const std::filesystem::path& onnx
   return tensors;
 }
 
-OnnxCheck check_with_opencv_dnn(const infer::LoadedModel& loaded, const OnnxExportOptions& options,
+OnnxCheck check_with_opencv_dnn(const std::vector<infer::LoadedModel>& loaded, const OnnxExportOptions& options,
                                 const std::filesystem::path& onnx) {
-  auto& model = *loaded.model;
-  model.eval();
-  const int64_t channels = model.config().value("in_channels", 3);
+  std::vector<models::SegmentationModel> models;
+  for (const auto& model : loaded) {
+    model.model->eval();
+    models.push_back(model.model);
+  }
+  const int64_t channels = models.front()->config().value("in_channels", 3);
   const auto input = torch::randn({options.batch, channels, options.height, options.width},
                                   torch::Generator(at::detail::createCPUGenerator(20261203)));
-  const bool labels = model.has_classification_head();
-  const auto activation = resolved_activation(loaded, options.activation);
   std::vector<torch::Tensor> expected;
   {
     torch::NoGradGuard no_grad;
-    const auto out = model.forward_with_aux(input.to(model.encoder().parameters().front().device()), labels);
-    expected.push_back(apply_activation(out.masks, activation).cpu());
-    if (labels) expected.push_back((activation == "none" ? out.labels : torch::sigmoid(out.labels)).cpu());
+    const auto device = models.front()->encoder().parameters().front().device();
+    for (const auto& t : exported_forward(models, resolved_activation(loaded.front(), options.activation), input.to(device))) {
+      expected.push_back(t.cpu());
+    }
   }
+  const bool labels = expected.size() > 1;
   std::vector<std::string> names{"masks"};
   if (labels) names.push_back("labels");
   const auto actual = run_with_opencv_dnn(onnx, input, names);

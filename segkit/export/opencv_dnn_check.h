@@ -27,9 +27,13 @@ struct OnnxCheck {
   bool passed = false;
 };
 
-/// Runs the file `export_onnx(model, options, onnx)` wrote in OpenCV's DNN module on a seeded N(0, 1)
+/// Runs the file `export_onnx(models, options, onnx)` wrote in OpenCV's DNN module on a seeded N(0, 1)
 /// input of the exported shape and compares every output with segkit's own forward pass.
-OnnxCheck check_with_opencv_dnn(const infer::LoadedModel& model, const OnnxExportOptions& options,
+OnnxCheck check_with_opencv_dnn(const std::vector<infer::LoadedModel>& models, const OnnxExportOptions& options,
                                 const std::filesystem::path& onnx);
+inline OnnxCheck check_with_opencv_dnn(const infer::LoadedModel& model, const OnnxExportOptions& options,
+                                       const std::filesystem::path& onnx) {
+  return check_with_opencv_dnn(std::vector<infer::LoadedModel>{model}, options, onnx);
+}
 
 }  // namespace segkit::exporter

@@ -124,6 +124,25 @@ TEST(OnnxExport, MulticlassAutoActivationGivesSoftmaxProbabilities) {
   EXPECT_TRUE(torch::allclose(probabilities.sum(1), torch::ones({1, 64, 64}), 1e-5, 1e-5));
 }
 
+// A fold ensemble in one graph: the mean of the folds' probabilities, as segkit predict averages them.
+TEST(OnnxExport, FoldEnsembleAveragesProbabilitiesInOneGraph) {
+  test::TempDir dir;
+  const auto arguments = small("fpn", "resnet18", {{"encoder_depth", 4}});
+  std::vector<infer::LoadedModel> folds{loaded_model(arguments), loaded_model(arguments)};
+  torch::manual_seed(11);
+  folds[1].model = models::create_model(arguments);  // other weights
+  OnnxExportOptions options;
+  options.height = options.width = 64;
+  options.activation = "auto";
+  export_onnx(folds, options, dir / "ensemble.onnx");
+  const auto check = check_with_opencv_dnn(folds, options, dir / "ensemble.onnx");
+  EXPECT_TRUE(check.passed) << check.max_abs_diff;
+  const auto single = check_with_opencv_dnn(folds[0], options, dir / "ensemble.onnx");
+  EXPECT_GT(single.max_abs_diff, 1e-2) << "the ensemble must differ from its first fold";
+  options.activation = "none";
+  EXPECT_THROW(export_onnx(folds, options, dir / "logits.onnx"), ConfigError);
+}
+
 TEST(OnnxExport, RefusesWhatOnnxCannotExpressWithAReason) {
   test::TempDir dir;
   OnnxExportOptions options;
