@@ -97,6 +97,20 @@ TEST(ChannelsLastModel, SavesAndReloadsTheSameWeights) {
   EXPECT_LE((reloaded->predict(x) - model->predict(x)).abs().max().item<double>(), 1e-4);
 }
 
+// Depthwise [C, 1, k, k] weights fit both layouts' strides; unless restrided, oneDNN reads them as
+// NCHW and returns NCHW maps, so every op after a depthwise convolution copies (MiT, EfficientNet).
+TEST(InferenceCopyLayout, DepthwiseConvolutionsStayChannelsLast) {
+  auto model = create_model({{"arch", "segformer"}, {"encoder_name", "mit_b0"}, {"encoder_weights", nullptr}});
+  auto fast = inference_copy(*model);
+  const auto weight = fast->named_parameters()["encoder.block1.0.mlp.dwconv.dwconv.weight"];
+  ASSERT_EQ(weight.size(1), 1);
+  EXPECT_EQ(weight.suggest_memory_format(), torch::MemoryFormat::ChannelsLast);
+  torch::InferenceMode inference;
+  const int64_t channels = weight.size(0);
+  const auto map = torch::randn({1, channels, 16, 16}).contiguous(torch::MemoryFormat::ChannelsLast);
+  EXPECT_TRUE(torch::conv2d(map, weight, {}, 1, 1, 1, channels).is_contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, InferenceCopy,
                          ::testing::Values(FuseCase{"unet", "resnet18"}, FuseCase{"fpn", "densenet121"},
                                            FuseCase{"unet", "efficientnet-b0"}, FuseCase{"linknet", "mobilenet_v2"},
