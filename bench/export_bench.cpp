@@ -42,7 +42,19 @@ segkit::infer::LoadedModel loaded(json arguments) {
 
 json shape_of(const torch::Tensor& t) { return json(std::vector<int64_t>(t.sizes().begin(), t.sizes().end())); }
 
-// Writes NAME.onnx (dynamic, or fixed at the checked size), NAME.input.bin, NAME.expected.bin.
+// Writes NAME.input.bin and NAME.expected.bin (segkit's masks for `input`); the manifest entry of
+// NAME.onnx.
+json manifest_entry(const fs::path& dir, const std::string& name, segkit::models::SegmentationModelImpl& model,
+                    const torch::Tensor& input, bool dynamic) {
+  torch::NoGradGuard no_grad;
+  const auto expected = model.forward(input);
+  segkit::bench::write_floats(dir / (name + ".input.bin"), input);
+  segkit::bench::write_floats(dir / (name + ".expected.bin"), expected);
+  return {{"name", name}, {"onnx", name + ".onnx"}, {"input", name + ".input.bin"}, {"input_shape", shape_of(input)},
+          {"expected", name + ".expected.bin"}, {"expected_shape", shape_of(expected)}, {"dynamic", dynamic}};
+}
+
+// Writes NAME.onnx (dynamic, or fixed at the checked size) and its manifest entry's files.
 json write_case(const fs::path& dir, const std::string& name, json arguments, bool dynamic, int64_t h, int64_t w) {
   auto model = loaded(std::move(arguments));
   segkit::exporter::OnnxExportOptions options;
@@ -51,13 +63,7 @@ json write_case(const fs::path& dir, const std::string& name, json arguments, bo
   options.width = dynamic ? w - 64 : w;
   options.batch = dynamic ? 1 : 2;
   segkit::exporter::export_onnx(model, options, dir / (name + ".onnx"));
-  const auto input = torch::randn({2, 3, h, w});
-  torch::NoGradGuard no_grad;
-  const auto expected = model.model->forward(input);
-  segkit::bench::write_floats(dir / (name + ".input.bin"), input);
-  segkit::bench::write_floats(dir / (name + ".expected.bin"), expected);
-  return {{"name", name}, {"onnx", name + ".onnx"}, {"input", name + ".input.bin"}, {"input_shape", shape_of(input)},
-          {"expected", name + ".expected.bin"}, {"expected_shape", shape_of(expected)}, {"dynamic", dynamic}};
+  return manifest_entry(dir, name, *model.model, torch::randn({2, 3, h, w}), dynamic);
 }
 
 void write_correctness_cases(const fs::path& dir, json& manifest) {
@@ -111,13 +117,10 @@ void time_against_opencv(const fs::path& dir, json& manifest) {
       net.forward("masks");
     }, 10, 2);
     segkit::bench::print_row(name + " vs OpenCV DNN", segkit_s, opencv_s);
-    torch::NoGradGuard no_grad;
-    segkit::bench::write_floats(dir / (name + ".input.bin"), input);
-    segkit::bench::write_floats(dir / (name + ".expected.bin"), model.model->forward(input));
-    manifest.push_back({{"name", name}, {"onnx", name + ".onnx"}, {"input", name + ".input.bin"},
-                        {"input_shape", {1, 3, h, w}}, {"expected", name + ".expected.bin"},
-                        {"expected_shape", {1, 4, h, w}}, {"dynamic", false}, {"segkit_ms", segkit_s * 1e3},
-                        {"opencv_ms", opencv_s * 1e3}});
+    auto entry = manifest_entry(dir, name, *model.model, input, false);
+    entry["segkit_ms"] = segkit_s * 1e3;
+    entry["opencv_ms"] = opencv_s * 1e3;
+    manifest.push_back(entry);
   }
 }
 

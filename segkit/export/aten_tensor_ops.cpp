@@ -117,9 +117,13 @@ void reduce(const Node& node, OnnxGraphBuilder& b, bool mean) {
   if (b.is_none(node, 1)) b.fail(node, "reduces over every dimension; segkit exports reductions over given ones");
   const auto axes = b.ints_arg(node, 1);
   const int64_t keepdims = b.bool_arg(node, 2);
-  b.bind(node.output(), mean ? b.add("ReduceMean", {b.input(node, 0)}, {{"axes", axes}, {"keepdims", keepdims}})
-                             : b.add("ReduceSum", {b.input(node, 0), b.int64s(axes)}, {{"keepdims", keepdims}}));
+  if (mean) {
+    b.bind(node.output(), b.add("ReduceMean", {b.input(node, 0)}, {{"axes", axes}, {"keepdims", keepdims}}));
+  } else {
+    b.bind(node.output(), b.add("ReduceSum", {b.input(node, 0), b.int64s(axes)}, {{"keepdims", keepdims}}));
+  }
 }
+
 // sum(stack(xs, d), d), FPN's merge, is a chain of Adds: fewer ops, and runtimes without opset-13
 // ReduceSum (OpenCV 4.6) run it.
 void sum(const Node& node, OnnxGraphBuilder& b) {
@@ -205,8 +209,7 @@ void select(const Node& node, OnnxGraphBuilder& b) {
 // slice(self, dim, start, end, step)
 void slice(const Node& node, OnnxGraphBuilder& b) {
   const auto value = [&](size_t index, int64_t none) { return b.is_none(node, index) ? none : b.int_arg(node, index); };
-  const int64_t end = std::min<int64_t>(value(3, INT64_MAX), INT64_MAX);
-  b.bind(node.output(), b.add("Slice", {b.input(node, 0), b.int64s({value(2, 0)}), b.int64s({end}),
+  b.bind(node.output(), b.add("Slice", {b.input(node, 0), b.int64s({value(2, 0)}), b.int64s({value(3, INT64_MAX)}),
                                         b.int64s({b.int_arg(node, 1)}), b.int64s({value(4, 1)})}));
 }
 

@@ -11,6 +11,7 @@
 #include "segkit/export/dynamic_shapes.h"
 #include "segkit/export/traced_graph.h"
 #include "segkit/models/inference_copy.h"
+#include "segkit/nn/task_outputs.h"
 
 namespace segkit::exporter {
 namespace {
@@ -33,9 +34,8 @@ void check(const OnnxExportOptions& options) {
 }
 
 torch::Tensor apply_activation(const torch::Tensor& masks, const std::string& activation) {
-  if (activation == "sigmoid") return torch::sigmoid(masks);
-  if (activation == "softmax") return torch::softmax(masks, 1);
-  return masks;
+  if (activation == "none") return masks;
+  return nn::output_probabilities(masks, activation == "softmax" ? TaskMode::kMulticlass : TaskMode::kMultilabel);
 }
 
 // One activation for every model; an ensemble needs probabilities and agreeing models.

@@ -15,11 +15,16 @@
 namespace segkit::exporter {
 namespace {
 
-TEST(ExportCli, ExportsAModelFolderAndVerifiesItInOpenCvDnn) {
-  test::TempDir dir;
+// An SMP hub folder (`segkit models init` of a small steel run) at dir/model.
+void write_model_folder(const test::TempDir& dir) {
   const auto config = test::synth_steel_run(dir / "data", 2, "64x96", "");
   const auto init = test::run_segkit(fmt::format("models init {} --out {}", config.string(), (dir / "model").string()));
   ASSERT_EQ(init.exit_code, 0) << init.err;
+}
+
+TEST(ExportCli, ExportsAModelFolderAndVerifiesItInOpenCvDnn) {
+  test::TempDir dir;
+  ASSERT_NO_FATAL_FAILURE(write_model_folder(dir));
   const auto exported = test::run_segkit(fmt::format("export --model {} -o {} --size 64x96 --activation auto --verify",
                                                      (dir / "model").string(), (dir / "m.onnx").string()));
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
@@ -33,8 +38,7 @@ TEST(ExportCli, BadRequestsExitNonZeroWithAMessage) {
   const auto missing = test::run_segkit(fmt::format("export --model {} -o {}", (dir / "none").string(), (dir / "m.onnx").string()));
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("none"), std::string::npos) << missing.err;
-  const auto config = test::synth_steel_run(dir / "data", 2, "64x96", "");
-  ASSERT_EQ(test::run_segkit(fmt::format("models init {} --out {}", config.string(), (dir / "model").string())).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(write_model_folder(dir));
   const auto opset = test::run_segkit(fmt::format("export --model {} -o {} --opset 9", (dir / "model").string(),
                                                   (dir / "m.onnx").string()));
   EXPECT_NE(opset.exit_code, 0);
