@@ -5,6 +5,7 @@
 
 #include "segkit/core/error.h"
 #include "segkit/core/strings.h"
+#include "segkit/models/classifier/classifier.h"
 #include "segkit/models/deeplab/deeplab.h"
 #include "segkit/models/fpn/fpn.h"
 #include "segkit/models/linknet/linknet.h"
@@ -45,6 +46,7 @@ const std::vector<ModelSpec>& model_specs() {
       spec<PANImpl>("pan", "PAN"),
       spec<UPerNetImpl>("upernet", "UPerNet"),
       spec<SegformerImpl>("segformer", "Segformer"),
+      spec<ClassifierImpl>("classifier", "Classifier"),
   };
   return specs;
 }

@@ -20,14 +20,16 @@ SegmentationModelImpl::SegmentationModelImpl(std::string arch, json config)
 void SegmentationModelImpl::wire(encoders::Encoder encoder, std::shared_ptr<DecoderImpl> decoder,
                                  torch::nn::Sequential segmentation_head, torch::nn::Sequential classification_head) {
   encoder_ = register_module("encoder", std::move(encoder));
-  decoder_ = register_module("decoder", std::move(decoder));
-  segmentation_head_ = register_module("segmentation_head", std::move(segmentation_head));
+  if (decoder) {
+    decoder_ = register_module("decoder", std::move(decoder));
+    segmentation_head_ = register_module("segmentation_head", std::move(segmentation_head));
+    initialize_decoder(*decoder_);
+    initialize_head(*segmentation_head_);
+  }
   if (!classification_head.is_empty()) {
     classification_head_ = register_module("classification_head", std::move(classification_head));
+    initialize_head(*classification_head_);
   }
-  initialize_decoder(*decoder_);
-  initialize_head(*segmentation_head_);
-  if (!classification_head_.is_empty()) initialize_head(*classification_head_);
 }
 
 void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {
@@ -51,8 +53,9 @@ void SegmentationModelImpl::check_input_shape(const torch::Tensor& x) const {
 
 // Reduced-precision outputs come back as float32; a float64 model (use_float64) keeps its precision.
 ModelOutput in_float32(ModelOutput output) {
-  if (output.masks.scalar_type() == torch::kDouble) return output;
-  output.masks = output.masks.to(torch::kFloat);
+  const auto& any = output.masks.defined() ? output.masks : output.labels;
+  if (any.scalar_type() == torch::kDouble) return output;
+  if (output.masks.defined()) output.masks = output.masks.to(torch::kFloat);
   if (output.labels.defined()) output.labels = output.labels.to(torch::kFloat);
   return output;
 }
@@ -62,7 +65,9 @@ void SegmentationModelImpl::use_float64() {
   to(torch::kDouble);
 }
 
-torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) { return forward_with_aux(x, false).masks; }
+torch::Tensor SegmentationModelImpl::forward(const torch::Tensor& x) {
+  return is_classifier() ? forward_with_aux(x).labels : forward_with_aux(x, false).masks;
+}
 
 ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, bool with_labels) {
   check_input_shape(input);
@@ -70,12 +75,12 @@ ModelOutput SegmentationModelImpl::forward_with_aux(const torch::Tensor& input, 
   if (channels_last_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   auto features = encoder_->forward(x);
   ModelOutput out;
-  out.masks = segmentation_head_->forward(decoder_->forward(features));
-  if (with_labels && !classification_head_.is_empty()) {
+  if (decoder_) out.masks = segmentation_head_->forward(decoder_->forward(features));
+  if ((with_labels || !decoder_) && !classification_head_.is_empty()) {
     out.labels = classification_head_->forward(features.back());
   }
   out = in_float32(std::move(out));
-  if (channels_last_) out.masks = out.masks.contiguous();
+  if (channels_last_ && out.masks.defined()) out.masks = out.masks.contiguous();
   return out;
 }
 
@@ -86,7 +91,7 @@ ModelOutput SegmentationModelImpl::forward_any_size(const torch::Tensor& x, bool
   if (pad_h == 0 && pad_w == 0) return forward_with_aux(x, with_labels);
   namespace F = torch::nn::functional;
   auto out = forward_with_aux(F::pad(x, F::PadFuncOptions({0, pad_w, 0, pad_h}).mode(torch::kReflect)), with_labels);
-  out.masks = out.masks.slice(2, 0, h).slice(3, 0, w);
+  if (out.masks.defined()) out.masks = out.masks.slice(2, 0, h).slice(3, 0, w);
   return out;
 }
 

@@ -24,7 +24,7 @@
 namespace segkit::models {
 
 struct ModelOutput {
-  torch::Tensor masks;
+  torch::Tensor masks;   // undefined for a classifier (models/classifier)
   torch::Tensor labels;  // undefined without a classification head
 };
 
@@ -33,8 +33,10 @@ ModelOutput in_float32(ModelOutput output);
 
 class SegmentationModelImpl : public torch::nn::Module {
  public:
+  /// The mask logits; a classifier's class logits [N, K].
   torch::Tensor forward(const torch::Tensor& x);
-  /// Masks and, with a classification head and `with_labels`, the class logits.
+  /// Masks and, with a classification head and `with_labels`, the class logits (a classifier: its
+  /// class logits only, whatever `with_labels` says).
   ModelOutput forward_with_aux(const torch::Tensor& x, bool with_labels = true);
   /// forward_with_aux for any input size: padded (reflect) to the size check_input_shape wants, the
   /// masks cropped back (validation on e.g. 650x650 SpaceNet chips).
@@ -59,6 +61,8 @@ class SegmentationModelImpl : public torch::nn::Module {
   void use_float64();
 
   bool has_classification_head() const { return !classification_head_.is_empty(); }
+  /// An image classifier (models/classifier): encoder and classification head, no masks.
+  bool is_classifier() const { return decoder_ == nullptr; }
   encoders::EncoderImpl& encoder() { return *encoder_; }
   /// SMP's class name ("Unet") and the arguments it was built from: what save_pretrained writes.
   const std::string& arch() const { return arch_; }
@@ -67,6 +71,7 @@ class SegmentationModelImpl : public torch::nn::Module {
  protected:
   SegmentationModelImpl(std::string arch, json config);
   /// Registers the parts under SMP's names; call once from the architecture's constructor.
+  /// A classifier passes no decoder and no segmentation head.
   void wire(encoders::Encoder encoder, std::shared_ptr<DecoderImpl> decoder, torch::nn::Sequential segmentation_head,
             torch::nn::Sequential classification_head);
   /// Unet accepts any size (its decoder interpolates to the skip sizes); the others need divisibility.
