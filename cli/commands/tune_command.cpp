@@ -1,10 +1,11 @@
-// `segkit tune --run RUN_DIR [--oof FILE ...] [-o postprocess.yaml] [--min-areas 0,100,...]`: fits each
-// class's threshold, min_area and classifier gate on the run's out-of-fold predictions and writes
-// postprocess.yaml (docs/pipeline.md).
+// `segkit tune --run RUN_DIR [--oof FILE ...] [-o postprocess.yaml] [--min-areas 0,100,...]
+// [--classifier CLS_RUN] [--empty-from SEG1_RUN]`: fits each class's threshold, min_area and
+// classifier gate on the run's out-of-fold predictions and writes postprocess.yaml (docs/pipeline.md).
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli/commands/commands.h"
 #include "segkit/config/yaml_loader.h"
@@ -35,6 +36,38 @@ std::vector<std::string> class_names(const fs::path& run_dir, int count) {
   return names;
 }
 
+// The other stages of a two-stage pipeline, read once and joined to each out-of-fold set.
+struct TwoStageInputs {
+  std::optional<postprocess::OofData> classifier, emptiness;
+  std::string classifier_run, emptiness_run;
+  postprocess::PostprocessConfig emptiness_rules;
+  std::vector<std::string> names;
+
+  void attach(postprocess::OofData& oof) const {
+    if (classifier) postprocess::attach_classifier(oof, *classifier, classifier_run);
+    if (emptiness) postprocess::attach_emptiness(oof, *emptiness, emptiness_rules, names, emptiness_run);
+  }
+};
+
+TwoStageInputs two_stage_inputs(const std::string& classifier_run, const std::string& emptiness_run,
+                                const std::vector<std::string>& names) {
+  TwoStageInputs inputs;
+  inputs.names = names;
+  if (!classifier_run.empty()) {
+    inputs.classifier = postprocess::read_oof(postprocess::find_oof_files(classifier_run));
+    inputs.classifier_run = classifier_run;
+  }
+  if (!emptiness_run.empty()) {
+    inputs.emptiness = postprocess::read_oof(postprocess::find_oof_files(emptiness_run));
+    inputs.emptiness_run = emptiness_run;
+    if (const fs::path rules = fs::path(emptiness_run) / "postprocess.yaml"; fs::exists(rules)) {
+      inputs.emptiness_rules = postprocess::read_postprocess_config(rules);
+      log::info("--empty-from: masks of {} under {}", emptiness_run, rules.string());
+    }
+  }
+  return inputs;
+}
+
 }  // namespace
 
 void add_tune_command(CLI::App& app) {
@@ -46,6 +79,8 @@ void add_tune_command(CLI::App& app) {
     int min_total = 0;
     double min_prob_sum = 0;
     bool per_fold = false;
+    std::string classifier;
+    std::string empty_from;
   };
   auto args = std::make_shared<Args>();
   auto* tune = app.add_subcommand("tune", "Fit per-class threshold, min_area and classifier gate on out-of-fold predictions");
@@ -65,6 +100,12 @@ void add_tune_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   tune->add_flag("--per-fold", args->per_fold,
                  "search each fold's out-of-fold file on its own and average the optima (the SIIM kernel's way)");
+  tune->add_option("--classifier", args->classifier,
+                   "a classifier run (or a run with a classification head) whose out-of-fold class probabilities "
+                   "gate these masks: its cls_threshold is tuned on the gated output");
+  tune->add_option("--empty-from", args->empty_from,
+                   "a run whose out-of-fold masks (under its postprocess.yaml, else p > 0.5) empty these where they "
+                   "are empty, as `segkit ensemble --empty-from` (seg1 of the two-stage clouds pipeline)");
   tune->callback([args] {
     if (args->run_dir.empty() && (args->oof_files.empty() || args->output.empty())) {
       throw ConfigError("segkit tune needs --run RUN_DIR, or --oof FILE ... with -o OUTPUT");
@@ -75,19 +116,24 @@ void add_tune_command(CLI::App& app) {
     }
     std::vector<fs::path> files(args->oof_files.begin(), args->oof_files.end());
     if (files.empty()) files = postprocess::find_oof_files(run_dir);
-    const auto oof = postprocess::read_oof(files);
+    auto oof = postprocess::read_oof(files);
     log::info("read {} out-of-fold images ({} classes) from {} file(s)", oof.images.size(), oof.num_classes, files.size());
+    const auto names = class_names(run_dir, oof.num_classes);
+    const auto other_stages = two_stage_inputs(args->classifier, args->empty_from, names);
+    other_stages.attach(oof);
 
     postprocess::SearchOptions options;
     options.min_areas = args->min_areas;
     options.min_total = args->min_total;
     options.min_prob_sum = args->min_prob_sum;
     const auto start = std::chrono::steady_clock::now();
-    const auto names = class_names(run_dir, oof.num_classes);
     postprocess::SearchResult result;
     if (args->per_fold) {
       std::vector<postprocess::OofData> folds;
-      for (const auto& file : files) folds.push_back(postprocess::read_oof(file));
+      for (const auto& file : files) {
+        folds.push_back(postprocess::read_oof(file));
+        other_stages.attach(folds.back());
+      }
       result = postprocess::search_postprocess_per_fold(folds, oof, names, options);
     } else {
       result = postprocess::search_postprocess(oof, names, options);

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <sstream>
 
@@ -76,6 +77,44 @@ double roc_auc(const torch::Tensor& scores, const torch::Tensor& labels) {
   return total / static_cast<double>(s.size(1));
 }
 
+namespace {
+
+// (N, C) scores and labels of the same shape, on the CPU.
+std::pair<torch::Tensor, torch::Tensor> columns(const torch::Tensor& scores, const torch::Tensor& labels,
+                                                const char* metric) {
+  auto s = scores.detach().cpu();
+  auto l = labels.detach().cpu();
+  if (s.sizes() != l.sizes() || s.dim() != 2) {
+    throw ShapeError(std::string(metric) + ": scores and labels must both be (N, C), got " + shapes_text(s, l));
+  }
+  if (s.size(0) == 0) throw DataError(std::string(metric) + ": no samples");
+  return {s, l};
+}
+
+}  // namespace
+
+std::vector<double> roc_auc_per_column(const torch::Tensor& scores, const torch::Tensor& labels) {
+  const auto [s, l] = columns(scores, labels, "roc_auc_per_column");
+  std::vector<double> out;
+  for (int64_t c = 0; c < s.size(1); ++c) {
+    const auto column_labels = to_vector(l.select(1, c));
+    const auto positives = std::count_if(column_labels.begin(), column_labels.end(), [](double v) { return v > 0.5; });
+    const bool defined = positives > 0 && positives < static_cast<int64_t>(column_labels.size());
+    out.push_back(defined ? binary_auc(to_vector(s.select(1, c)), column_labels) : std::nan(""));
+  }
+  return out;
+}
+
+std::vector<double> f1_per_column(const torch::Tensor& scores, const torch::Tensor& labels, double threshold) {
+  const auto [s, l] = columns(scores, labels, "f1_per_column");
+  const auto predicted = (s > threshold).to(torch::kDouble);
+  const auto truth = (l > 0.5).to(torch::kDouble);
+  const auto tp = (predicted * truth).sum(0), fp = (predicted * (1 - truth)).sum(0), fn = ((1 - predicted) * truth).sum(0);
+  const auto denominator = 2 * tp + fp + fn;
+  const auto f1 = torch::where(denominator > 0, 2 * tp / denominator.clamp_min(1), torch::zeros_like(tp));
+  return to_vector(f1);
+}
+
 void ClassificationMeter::add(const torch::Tensor& scores, const torch::Tensor& labels) {
   scores_.push_back(scores.detach().cpu());
   labels_.push_back(labels.detach().cpu());
@@ -96,6 +135,12 @@ double ClassificationMeter::accuracy(double threshold) const {
 }
 
 double ClassificationMeter::auc() const { return roc_auc(all_scores(), all_labels()); }
+
+std::vector<double> ClassificationMeter::auc_per_class() const { return roc_auc_per_column(all_scores(), all_labels()); }
+
+std::vector<double> ClassificationMeter::f1_per_class(double threshold) const {
+  return f1_per_column(all_scores(), all_labels(), threshold);
+}
 
 int64_t ClassificationMeter::samples() const {
   int64_t total = 0;

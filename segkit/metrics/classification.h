@@ -9,6 +9,9 @@
 //                            over columns, as sklearn's average="macro".
 // Both return float64 and throw DataError when undefined (no samples; only one class present
 // in a column, as sklearn) and ShapeError for mismatched shapes.
+//   per-column AUC and F1    (N, C) multi-label scores: one value per column; an undefined AUC is
+//                            NaN, F1 = 2TP / (2TP + FP + FN) at p > threshold, 0 when the column
+//                            has neither positives nor predicted positives (sklearn's zero_division).
 //
 //   double auc = roc_auc(torch::sigmoid(labels_logits).squeeze(1), has_defect);
 
@@ -22,12 +25,17 @@ double classification_accuracy(const torch::Tensor& scores, const torch::Tensor&
 
 double roc_auc(const torch::Tensor& scores, const torch::Tensor& labels);
 
+std::vector<double> roc_auc_per_column(const torch::Tensor& scores, const torch::Tensor& labels);
+std::vector<double> f1_per_column(const torch::Tensor& scores, const torch::Tensor& labels, double threshold = 0.5);
+
 /// Collects scores and labels over an epoch: accuracy and AUC of everything added.
 class ClassificationMeter {
  public:
   void add(const torch::Tensor& scores, const torch::Tensor& labels);
   double accuracy(double threshold = 0.5) const;
   double auc() const;
+  std::vector<double> auc_per_class() const;
+  std::vector<double> f1_per_class(double threshold = 0.5) const;
   int64_t samples() const;
   void reset();
 

@@ -32,6 +32,17 @@ std::vector<cv::Mat> read_planes(const io::SafetensorsReader& file, const io::Te
   return planes;
 }
 
+// K float32 class probabilities; `classes` 0: any K.
+std::vector<float> read_labels(const io::SafetensorsReader& file, const io::TensorInfo& info, int64_t classes) {
+  if (info.dtype != io::DType::kF32 || info.shape.size() != 1 || (classes > 0 && info.shape[0] != classes)) {
+    throw DataError(where(file, info.name) + "expected float32 of shape (" +
+                    (classes > 0 ? std::to_string(classes) : std::string("K")) + ")");
+  }
+  std::vector<float> labels(static_cast<size_t>(info.shape[0]));
+  file.read(info, labels.data());
+  return labels;
+}
+
 void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs::path>& seen) {
   io::SafetensorsReader file(path);
   const auto format = file.metadata().find("format");
@@ -49,7 +60,7 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
     if (slash == std::string::npos || (kind != "probabilities" && kind != "masks" && kind != "labels")) {
       throw DataError(where(file, info.name) + "unknown tensor (expected probabilities/<id>, masks/<id>, labels/<id>)");
     }
-    if (kind != "probabilities") {
+    if (kind == "masks") {
       const std::string probabilities = "probabilities/" + info.name.substr(slash + 1);
       if (!file.contains(probabilities)) throw DataError(where(file, info.name) + "has no '" + probabilities + "'");
     }
@@ -57,11 +68,26 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
   const auto data = file.map_data();
   out.mappings.push_back(data);
   for (const auto& info : file.tensors()) {
-    if (!starts_with(info.name, "probabilities/")) continue;
+    // An image is its probabilities/ entry, or a classifier's labels/ entry alone.
+    const bool maps = starts_with(info.name, "probabilities/");
+    if (!maps && !(starts_with(info.name, "labels/") && !file.contains("probabilities/" + info.name.substr(7)))) continue;
     OofImage image;
-    image.id = info.name.substr(std::string("probabilities/").size());
+    image.id = info.name.substr(info.name.find('/') + 1);
     if (auto [it, inserted] = seen.emplace(image.id, path); !inserted) {
       throw DataError(where(file, info.name) + "image '" + image.id + "' is also in " + it->second.string());
+    }
+    const auto count_classes = [&](int64_t k) {
+      if (out.num_classes != 0 && k != out.num_classes) {
+        throw DataError(where(file, info.name) + std::to_string(k) + " classes, earlier images have " +
+                        std::to_string(out.num_classes));
+      }
+      out.num_classes = static_cast<int>(k);
+    };
+    if (!maps) {
+      image.labels = read_labels(file, info, 0);
+      count_classes(static_cast<int64_t>(image.labels.size()));
+      out.images.push_back(std::move(image));
+      continue;
     }
     image.probabilities = read_planes(file, info, data);
     const std::string mask_name = "masks/" + image.id;
@@ -77,24 +103,20 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
       if (max_value > 1) throw DataError(where(file, mask_name) + "masks must be 0/1, found " + std::to_string(int(max_value)));
     }
     const int k = static_cast<int>(info.shape[0]);
-    if (out.num_classes != 0 && k != out.num_classes) {
-      throw DataError(where(file, info.name) + std::to_string(k) + " classes, earlier images have " +
-                      std::to_string(out.num_classes));
-    }
-    out.num_classes = k;
+    count_classes(k);
     if (const std::string label_name = "labels/" + image.id; file.contains(label_name)) {
-      const auto& label_info = file.tensor(label_name);
-      if (label_info.dtype != io::DType::kF32 || label_info.shape != std::vector<int64_t>{k}) {
-        throw DataError(where(file, label_name) + "expected float32 of shape (" + std::to_string(k) + ")");
-      }
-      image.labels.resize(k);
-      file.read(label_info, image.labels.data());
+      image.labels = read_labels(file, file.tensor(label_name), k);
     }
     out.images.push_back(std::move(image));
   }
 }
 
 }  // namespace
+
+bool OofData::has_masks() const {
+  return !images.empty() &&
+         std::all_of(images.begin(), images.end(), [](const OofImage& image) { return !image.probabilities.empty(); });
+}
 
 bool OofData::has_labels() const {
   return !images.empty() &&

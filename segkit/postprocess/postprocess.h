@@ -6,3 +6,4 @@
 #include "segkit/postprocess/oof_reader.h"
 #include "segkit/postprocess/postprocess_config.h"
 #include "segkit/postprocess/threshold_search.h"
+#include "segkit/postprocess/two_stage_oof.h"

@@ -19,6 +19,9 @@ struct Candidate {
   std::optional<double> cls_threshold;
 };
 
+// An earlier stage of a two-stage pipeline empties this class here (two_stage_oof.h).
+bool is_emptied(const OofImage& image, int c) { return !image.emptied.empty() && image.emptied.at(c) != 0; }
+
 // Kaggle's per-image Dice from pixel counts.
 double dice_of(int64_t predicted, int64_t intersection, int64_t truth) {
   return predicted + truth == 0 ? 1.0 : 2.0 * double(intersection) / double(predicted + truth);
@@ -37,7 +40,8 @@ class ClassSearch {
     for (const auto& image : oof.images) {
       truth_.push_back(cv::countNonZero(image.masks.at(c)));
       // A map whose probabilities sum below the rule predicts nothing at any threshold.
-      emptied_.push_back(min_prob_sum > 0 && probability_sum(image.probabilities.at(c)) < min_prob_sum);
+      emptied_.push_back(is_emptied(image, c) ||
+                         (min_prob_sum > 0 && probability_sum(image.probabilities.at(c)) < min_prob_sum));
     }
   }
 
@@ -155,6 +159,10 @@ SearchResult search_postprocess(const OofData& oof, const std::vector<std::strin
                      " classes, " + std::to_string(class_names.size()) + " names were given");
   }
   if (oof.images.empty()) throw DataError("tuning needs at least one out-of-fold image");
+  if (!oof.has_masks()) {
+    throw DataError("these out-of-fold predictions hold class probabilities only (a classifier's): its gate is tuned "
+                    "on the masks it gates, `segkit tune --run SEGMENTATION_RUN --classifier CLASSIFIER_RUN`");
+  }
   std::vector<int> areas = options.min_areas;
   if (areas.empty()) {
     double area = 0.0;
@@ -223,7 +231,8 @@ double mean_dice(const OofData& oof, int class_index, const ClassPostprocess& pa
   for (const auto& image : oof.images) {
     std::optional<double> label;
     if (!image.labels.empty()) label = image.labels.at(class_index);
-    const cv::Mat predicted = apply_postprocess(image.probabilities.at(class_index), params, label);
+    cv::Mat predicted = apply_postprocess(image.probabilities.at(class_index), params, label);
+    if (is_emptied(image, class_index)) predicted.setTo(0);
     const cv::Mat& truth = image.masks.at(class_index);
     sum += dice_of(cv::countNonZero(predicted), cv::countNonZero(predicted & truth), cv::countNonZero(truth));
   }

@@ -39,18 +39,19 @@ config::json per_class(const std::vector<std::string>& names, const ConfusionMat
 }  // namespace
 
 EpochMetrics::EpochMetrics(std::vector<std::string> class_names, double threshold, TaskMode mode)
-    : class_names_(std::move(class_names)), mode_(mode),
+    : class_names_(std::move(class_names)), mode_(mode), threshold_(threshold),
       confusion_(mode == TaskMode::kMulticlass ? static_cast<int64_t>(class_names_.size()) : 0),
       stats_(metrics::Mode::kMultilabel, stats_options(threshold)) {}
 
 void EpochMetrics::add(const torch::Tensor& mask_logits, const torch::Tensor& masks, double loss,
                        const torch::Tensor& label_logits, const torch::Tensor& labels) {
   torch::NoGradGuard no_grad;
-  loss_.add(loss, mask_logits.size(0));
-  images_ += mask_logits.size(0);
-  if (mode_ == TaskMode::kMulticlass) {
+  const int64_t batch = mask_logits.defined() ? mask_logits.size(0) : label_logits.size(0);
+  loss_.add(loss, batch);
+  images_ += batch;
+  if (mask_logits.defined() && mode_ == TaskMode::kMulticlass) {
     confusion_.add_counts(nn::confusion_counts(mask_logits.detach().argmax(1), nn::class_labels(masks), confusion_.classes()));
-  } else {
+  } else if (mask_logits.defined()) {  // a classifier has class scores only
     stats_.add(torch::sigmoid(mask_logits.detach()).to(torch::kCPU), masks.to(torch::kCPU));
   }
   if (label_logits.defined() && labels.defined()) {
@@ -63,11 +64,13 @@ config::json EpochMetrics::summary() const {
   out["loss"] = loss_.count() > 0 ? config::json(loss_.value()) : config::json(nullptr);
   if (skipped_ > 0) out["skipped_batches"] = skipped_;
   if (images_ == 0) return out;
+  if (classification_.samples() > 0) out.update(classification_summary());
   if (mode_ == TaskMode::kMulticlass) {
     out.update(multiclass_summary());
     return out;
   }
   const auto& stats = stats_.stats();
+  if (stats.images() == 0) return out;  // a classifier
   const auto dice = metrics::kaggle_dice(stats);
   out["dice"] = dice.mean;
   out["dice_per_class"] = per_class(class_names_, dice.per_image_class.mean(0));
@@ -79,14 +82,33 @@ config::json EpochMetrics::summary() const {
   const auto pos_neg = metrics::pos_neg_dice(stats);
   if (pos_neg.pos_mean) out["dice_pos"] = *pos_neg.pos_mean;
   if (pos_neg.neg_mean) out["dice_neg"] = *pos_neg.neg_mean;
-  if (classification_.samples() > 0) {
-    out["cls_accuracy"] = classification_.accuracy();
-    try {
-      out["cls_auc"] = classification_.auc();
-    } catch (const std::exception&) {
-      // AUC is undefined when every image has (or lacks) the class; the log leaves it out.
+  return out;
+}
+
+// A class's AUC is undefined when every image has (or lacks) it: null per class, and the mean
+// (cls_auc) is over the defined ones, left out when there are none.
+config::json EpochMetrics::classification_summary() const {
+  config::json out = config::json::object();
+  out["cls_accuracy"] = classification_.accuracy(threshold_);
+  const auto mean_of_defined = [](const std::vector<double>& values) {
+    double sum = 0.0;
+    int count = 0;
+    for (double value : values) {
+      if (!std::isnan(value)) sum += value, ++count;
     }
-  }
+    return count > 0 ? sum / count : std::nan("");
+  };
+  const auto named = [&](const std::vector<double>& values) {
+    config::json per = config::json::object();
+    for (size_t k = 0; k < class_names_.size() && k < values.size(); ++k) per[class_names_[k]] = number_or_null(values[k]);
+    return per;
+  };
+  const auto auc = classification_.auc_per_class();
+  if (const double mean = mean_of_defined(auc); !std::isnan(mean)) out["cls_auc"] = mean;
+  out["cls_auc_per_class"] = named(auc);
+  const auto f1 = classification_.f1_per_class(threshold_);
+  out["cls_f1"] = mean_of_defined(f1);
+  out["cls_f1_per_class"] = named(f1);
   return out;
 }
 

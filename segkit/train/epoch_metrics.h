@@ -1,10 +1,15 @@
 #pragma once
 // What one epoch (training or validation) reports in log.jsonl: the mean loss and the Kaggle
 // segmentation scores from confusion stats accumulated over every image seen, per class and
-// overall, plus the classification head's accuracy and AUC when the model has one.
+// overall, plus the classification head's scores when the model has one (a classifier reports
+// only the loss and these).
 //
 //   {"loss": 0.31, "dice": 0.82, "dice_per_class": {"membrane": 0.78, ...}, "iou": 0.70,
-//    "iou_per_class": {...}, "dice_pos": 0.74, "dice_neg": 0.95, "cls_accuracy": 0.9, "cls_auc": 0.93}
+//    "iou_per_class": {...}, "dice_pos": 0.74, "dice_neg": 0.95,
+//    "cls_accuracy": 0.9, "cls_auc": 0.93, "cls_auc_per_class": {...}, "cls_f1": 0.81, "cls_f1_per_class": {...}}
+//
+// cls_* score "class present" (any mask pixel) per image: accuracy and F1 at p > threshold, ROC AUC
+// per class (null where the images all have, or all lack, the class) and their means over classes.
 //
 // dice is the competitions' mean Dice over (image, class) pairs with empty/empty = 1; iou is
 // SMP's micro IoU; dice_pos / dice_neg are the seed pipelines' image-level scores. Pixels are
@@ -36,7 +41,7 @@ class EpochMetrics {
   EpochMetrics(std::vector<std::string> class_names, double threshold, TaskMode mode = TaskMode::kMultilabel);
 
   /// One batch: mask logits (N, K, H, W), 0/1 masks, the batch's mean loss; optionally the
-  /// classification head's logits (N, K) and labels.
+  /// classification head's logits (N, K) and labels. A classifier passes undefined mask logits.
   void add(const torch::Tensor& mask_logits, const torch::Tensor& masks, double loss,
            const torch::Tensor& label_logits = {}, const torch::Tensor& labels = {});
   /// A batch whose loss was not finite and was skipped (counted, not averaged).
@@ -53,9 +58,11 @@ class EpochMetrics {
 
  private:
   config::json multiclass_summary() const;
+  config::json classification_summary() const;
 
   std::vector<std::string> class_names_;
   TaskMode mode_;
+  double threshold_;
   int64_t images_ = 0;
   ConfusionMatrix confusion_;
   metrics::AverageMeter loss_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "segkit/core/error.h"
+#include "segkit/models/model_registry.h"
 
 namespace segkit::train {
 namespace {
@@ -31,6 +32,11 @@ void loss_modes(const config::json& loss, std::vector<std::string>& modes) {
 }
 
 }  // namespace
+
+bool is_classifier_config(const config::Config& config) {
+  const auto& arch = config.at("model.arch");
+  return arch.is_string() && models::model_spec(arch.get<std::string>()).name == "classifier";
+}
 
 TaskMode task_mode(const config::Config& config) {
   std::vector<std::string> stated_by_loss;
@@ -77,6 +83,8 @@ TrainOptions read_train_options(const config::Config& config) {
   options.accumulate = config.get<int>("train.accumulate");
   options.clip_grad_norm = config.get<double>("train.clip_grad_norm");
   options.monitor = config.get<std::string>("train.monitor");
+  // A classifier logs no Dice: its default checkpoint monitor is the mean class AUC.
+  if (config.locations().count("train.monitor") == 0 && is_classifier_config(config)) options.monitor = "val.cls_auc";
   options.monitor_maximizes = config.get<std::string>("train.monitor_mode") == "max";
   options.scheduler_monitor = scheduler_monitor(config);
   options.early_stopping = config.get<int>("train.early_stopping");

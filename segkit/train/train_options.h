@@ -47,6 +47,9 @@ struct TrainOptions {
 /// contradicts the loss is a ConfigError naming both keys.
 TaskMode task_mode(const config::Config& config);
 
+/// model.arch is `classifier` (models/classifier): a model without masks.
+bool is_classifier_config(const config::Config& config);
+
 /// scheduler.monitor, or "" when the schedule follows train.monitor.
 std::string scheduler_monitor(const config::Config& config);
 

@@ -46,6 +46,11 @@ config::json model_section(const config::Config& config, const data::Dataset* da
                                   "softmax themselves, and predict applies the one model.mode implies); remove it",
                                   config.where("model.activation"), activation->dump()));
   }
+  if (is_classifier_config(config) && mode == TaskMode::kMulticlass) {
+    throw ConfigError(fmt::format("{}model.mode is multiclass, but a classifier predicts whether each class is in the "
+                                  "image (multi-label, one sigmoid per class); use multilabel",
+                                  config.where("model.mode")));
+  }
   if (dataset_or_null == nullptr) return section;
   const data::Dataset& dataset = *dataset_or_null;
   const auto classes = static_cast<int64_t>(dataset.class_names().size());
@@ -122,6 +127,18 @@ losses::LossPtr build_task_loss(const config::json& section, TaskMode mode, cons
   return loss;
 }
 
+// A classifier's loss compares each class logit with "class present": element-wise losses only.
+void check_classifier_loss(const config::Config& config) {
+  const auto& loss = config.at("loss");
+  const std::string name = loss.is_string() ? loss.get<std::string>() : loss.value("name", std::string());
+  const std::vector<std::string> elementwise = {"bce", "soft_bce", "focal"};
+  if (std::find(elementwise.begin(), elementwise.end(), name) == elementwise.end()) {
+    throw ConfigError(fmt::format("{}loss '{}' scores masks; a classifier's loss compares one logit per class with "
+                                  "\"class present\": use {}",
+                                  config.where("loss"), name, fmt::join(elementwise, ", ")));
+  }
+}
+
 loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size, bool training) {
   loader::LoaderOptions out;
   out.batch_size = batch_size;
@@ -134,6 +151,7 @@ loader::LoaderOptions loader_options(const TrainOptions& options, int batch_size
 
 // Probabilities of the best model on its validation fold (sigmoid, or softmax for multiclass),
 // uint8 (p * 255, rounded) per class, beside the 0/1 truth: what `segkit tune` searches thresholds on.
+// A classification head's (or a classifier's) class probabilities go beside them as float32 labels.
 void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_loader, const std::string& device,
                       TaskMode mode, const fs::path& file) {
   model->to(torch::Device(device));
@@ -141,19 +159,28 @@ void save_out_of_fold(models::SegmentationModel& model, loader::DataLoader& val_
   torch::NoGradGuard no_grad;
   // Streamed to disk image by image: a fold's out-of-fold maps can be larger than memory.
   io::SafetensorsStreamWriter writer(file, {{"format", "segkit-oof-v1"}, {"mode", task_mode_name(mode)}});
-  const auto add = [&](const std::string& name, const torch::Tensor& bytes) {
-    const auto contiguous = bytes.contiguous();
-    writer.add({name, io::DType::kU8, contiguous.sizes().vec(), contiguous.data_ptr<uint8_t>()});
+  const auto add = [&](const std::string& name, const torch::Tensor& values) {
+    const auto contiguous = values.contiguous();
+    if (contiguous.scalar_type() == torch::kFloat) {
+      writer.add({name, io::DType::kF32, contiguous.sizes().vec(), contiguous.data_ptr<float>()});
+    } else {
+      writer.add({name, io::DType::kU8, contiguous.sizes().vec(), contiguous.data_ptr<uint8_t>()});
+    }
   };
   val_loader.start_epoch(0);
   while (auto batch = val_loader.next()) {
-    const auto probabilities =
-        nn::output_probabilities(model->forward_any_size(batch->images.to(torch::Device(device)), false).masks, mode)
-            .to(torch::kCPU);
-    const auto bytes = (probabilities * 255.0).round().to(torch::kUInt8);
+    const auto output = model->forward_any_size(batch->images.to(torch::Device(device)), /*with_labels=*/true);
+    torch::Tensor bytes, labels;
+    if (output.masks.defined()) {
+      bytes = (nn::output_probabilities(output.masks, mode).to(torch::kCPU) * 255.0).round().to(torch::kUInt8);
+    }
+    if (output.labels.defined()) labels = torch::sigmoid(output.labels).to(torch::kCPU, torch::kFloat);
     for (int64_t i = 0; i < batch->size(); ++i) {
-      add("probabilities/" + batch->ids[i], bytes[i]);
-      add("masks/" + batch->ids[i], batch->masks[i].round().to(torch::kUInt8));
+      if (bytes.defined()) {
+        add("probabilities/" + batch->ids[i], bytes[i]);
+        add("masks/" + batch->ids[i], batch->masks[i].round().to(torch::kUInt8));
+      }
+      if (labels.defined()) add("labels/" + batch->ids[i], labels[i]);
     }
   }
   writer.finish();
@@ -254,6 +281,7 @@ TrainerParts build_trainer_parts(const config::Config& config, const data::Datas
   parts.model = initial_model(config, dataset, mode);
   // Before the optimiser sees the parameters, so its moments take the same memory format.
   if (trains_channels_last(config)) parts.model->use_channels_last();
+  if (parts.model->is_classifier()) check_classifier_loss(config);
   with_config_location(config, "loss", [&] { parts.loss = build_task_loss(config.at("loss"), mode, parts.model->config()); });
   with_config_location(config, "optimizer", [&] {
     parts.optimizer = build_optimizer(parts.model, config.at("optimizer"));
@@ -343,7 +371,7 @@ std::vector<FoldResult> train_from_config(const config::Config& config, const fs
     summary.push_back({{"fold", fold},
                        {"best_epoch", state.best_epoch},
                        {"best", state.best ? config::json(*state.best) : config::json(nullptr)},
-                       {"monitor", config.get<std::string>("train.monitor")}});
+                       {"monitor", read_train_options(config).monitor}});
   }
   if (writer) write_file_atomic(request.run_dir / "cv.json", summary.dump(2));
   return results;

@@ -105,6 +105,11 @@ Trainer::~Trainer() = default;
 
 torch::Tensor training_loss(const losses::Loss& loss, TaskMode mode, double cls_loss_weight,
                             const models::ModelOutput& output, const torch::Tensor& masks, const torch::Tensor& labels) {
+  if (!output.masks.defined()) {
+    // A classifier: the configured (element-wise) loss on the class logits, as 1 x 1 maps.
+    const auto logits = output.labels.unsqueeze(-1).unsqueeze(-1);
+    return loss.forward(logits, labels.to(logits.device()).view_as(logits));
+  }
   // Multiclass losses take class indices, void pixels marked (nn::kVoidIndex) for them to ignore.
   auto value = loss.forward(output.masks, mode == TaskMode::kMulticlass ? nn::class_labels(masks) : masks);
   if (output.labels.defined()) {
@@ -264,8 +269,10 @@ TrainState Trainer::fit(loader::DataLoader& train_loader, loader::DataLoader& va
                                              [&] { return model.forward_any_size(images, with_labels); });
         const auto loss = batch_loss(output, masks, batch->labels);
         val_metrics.add(output.masks, masks, loss.item<double>(), output.labels, batch->labels);
-        add_report_examples(*batch, output.masks.to(torch::kCPU), options_.mode, options_.threshold,
-                            static_cast<size_t>(options_.report_examples), examples);
+        if (output.masks.defined()) {
+          add_report_examples(*batch, output.masks.to(torch::kCPU), options_.mode, options_.threshold,
+                              static_cast<size_t>(options_.report_examples), examples);
+        }
       }
     }
 

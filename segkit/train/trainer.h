@@ -40,7 +40,8 @@ struct TrainerParts {
 
 /// The loss of one batch as training computes it: the configured loss (multiclass: against class
 /// indices, void marked), plus cls_loss_weight x the classification head's BCE on the "class
-/// present" labels when the output has them.
+/// present" labels when the output has them. A classifier's output (no masks): the configured loss
+/// on its class logits against those labels.
 torch::Tensor training_loss(const losses::Loss& loss, TaskMode mode, double cls_loss_weight,
                             const models::ModelOutput& output, const torch::Tensor& masks, const torch::Tensor& labels);
 

@@ -1,5 +1,7 @@
 // Hand-computed cases for stats, reductions, meters and the classification metrics.
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <torch/torch.h>
 
 #include "segkit/core/error.h"
@@ -104,6 +106,25 @@ TEST(MetricRocAuc, TiesCountHalfAsSklearn) {
   auto labels = torch::tensor({{0, 1}, {0, 0}, {1, 1}, {1, 0}});
   EXPECT_DOUBLE_EQ(roc_auc(scores, labels), (0.875 + 1.0) / 2);
   EXPECT_THROW(roc_auc(torch::tensor({0.2, 0.7}), torch::tensor({1, 1})), DataError);
+}
+
+TEST(MetricClassification, PerColumnAucAndF1AsSklearn) {
+  auto scores = torch::tensor({{0.1, 0.9, 0.7}, {0.4, 0.2, 0.6}, {0.4, 0.3, 0.2}, {0.8, 0.1, 0.9}});
+  auto labels = torch::tensor({{0, 1, 1}, {0, 0, 1}, {1, 1, 1}, {1, 0, 1}});
+  const auto auc = roc_auc_per_column(scores, labels);
+  ASSERT_EQ(auc.size(), 3u);
+  EXPECT_DOUBLE_EQ(auc[0], 0.875);
+  EXPECT_DOUBLE_EQ(auc[1], 1.0);
+  EXPECT_TRUE(std::isnan(auc[2]));  // every image has class 2: undefined, where sklearn raises
+  // sklearn f1_score per column at p > 0.5: column 0 TP 1 FN 1 -> 2/3; column 1 TP 1 FN 1 -> 2/3;
+  // column 2 TP 3 FN 1 -> 6/7.
+  const auto f1 = f1_per_column(scores, labels, 0.5);
+  EXPECT_DOUBLE_EQ(f1[0], 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(f1[1], 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(f1[2], 6.0 / 7.0);
+  // Neither truth nor prediction positive: 0 (sklearn's zero_division default).
+  EXPECT_DOUBLE_EQ(f1_per_column(torch::tensor({{0.1}, {0.2}}), torch::tensor({{0}, {0}}))[0], 0.0);
+  EXPECT_THROW(f1_per_column(torch::tensor({0.1, 0.2}), torch::tensor({0, 1})), ShapeError);
 }
 
 TEST(MetricClassification, AccuracyAndMeter) {
