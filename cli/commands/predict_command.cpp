@@ -89,7 +89,8 @@ void add_predict_command(CLI::App& app) {
     const auto summary = pipeline::predict_to_directory(*request);
     std::printf("predicted %zu images into %s\n", summary.images, args->out.c_str());
     for (size_t k = 0; k < summary.classes.size(); ++k) {
-      std::printf("  %-16s %zu images with a mask\n", summary.classes[k].c_str(), summary.images_with_class[k]);
+      std::printf("  %-16s %zu images %s\n", summary.classes[k].c_str(), summary.images_with_class[k],
+                  summary.masks ? "with a mask" : "with p > 0.5 (class_probabilities.csv)");
     }
   });
 }

@@ -64,8 +64,13 @@ LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
                                   "\"class present\" probabilities (sigmoid); use sigmoid or none",
                                   (dir / "config.json").string(), logits.aux_activation));
   }
-  const auto activation_mode = mode_of_activation(logits.activation, dir);
   auto model = logits.model;
+  if (model->is_classifier() && !logits.activation.empty() && logits.activation != "sigmoid") {
+    throw ConfigError(fmt::format("{}: a classifier's activation '{}': its outputs are used as \"class present\" "
+                                  "probabilities (sigmoid); use sigmoid or none",
+                                  (dir / "config.json").string(), logits.activation));
+  }
+  const auto activation_mode = mode_of_activation(logits.activation, dir);
   model->eval();
   // On its device before the fast copy is made: what precision can run depends on it.
   model->to(torch::Device(nn::resolve_device(options.device)));
@@ -125,6 +130,12 @@ Predictor::Predictor(std::vector<LoadedModel> models, PredictorOptions options)
                                     models_.front().source.string(), fmt::join(models_.front().class_names, ", ")));
     }
     loaded.model->to(device_);
+    predicts_masks_ = predicts_masks_ || !loaded.model->is_classifier();
+  }
+  if (mode() == TaskMode::kMulticlass && std::any_of(models_.begin(), models_.end(), [](const LoadedModel& loaded) {
+        return loaded.model->is_classifier();
+      })) {
+    throw ConfigError("a classifier gates multi-label masks by class; the segmentation models here are multiclass");
   }
 }
 
@@ -133,26 +144,46 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size, 
   const auto input = image.unsqueeze(0).to(device_);
   const int64_t height = input.size(2), width = input.size(3);
   torch::Tensor sum, class_sum;
-  int64_t classifiers = 0;
+  int64_t segmenters = 0, classifiers = 0;
+  const auto add_labels = [&](const torch::Tensor& labels) {
+    class_sum = class_sum.defined() ? class_sum + labels : labels;
+    ++classifiers;
+  };
   for (const auto& loaded : models_) {
     auto& model = *loaded.model;
+    if (model.is_classifier()) {
+      add_labels(predict_tta_labels([&](const torch::Tensor& x) { return torch::sigmoid(model.forward(x)); }, input,
+                                    options_.tta));
+      continue;
+    }
+    // A classification head's outputs are kept from the very passes that give the masks (whole
+    // images); tiles see parts of the image, so there the head gets passes of its own.
+    const bool head = model.has_classification_head();
+    std::optional<TtaMerger> pass_labels;
+    if (head && !options_.tiles) pass_labels.emplace(options_.tta.merge);
     const PredictFn forward = [&](const torch::Tensor& x) {
-      const auto padded = pad_to_stride(x);
-      return nn::output_probabilities(model.forward(padded), loaded.mode).slice(2, 0, x.size(2)).slice(3, 0, x.size(3));
+      const auto output = model.forward_with_aux(pad_to_stride(x), pass_labels.has_value());
+      if (pass_labels) pass_labels->add(torch::sigmoid(output.labels));
+      return nn::output_probabilities(output.masks, loaded.mode).slice(2, 0, x.size(2)).slice(3, 0, x.size(3));
     };
     const PredictFn with_tta = [&](const torch::Tensor& x) { return predict_tta(forward, x, options_.tta); };
     const auto probabilities = options_.tiles ? predict_tiled(with_tta, input[0], *options_.tiles).unsqueeze(0)
                                               : with_tta(input);
     sum = sum.defined() ? sum + probabilities : probabilities;
-    if (model.has_classification_head()) {
-      const auto labels = torch::sigmoid(model.forward_with_aux(pad_to_stride(input)).labels);
-      class_sum = class_sum.defined() ? class_sum + labels : labels;
-      ++classifiers;
+    ++segmenters;
+    if (pass_labels) {
+      add_labels(pass_labels->result());
+    } else if (head) {
+      add_labels(predict_tta_labels(
+          [&](const torch::Tensor& x) { return torch::sigmoid(model.forward_with_aux(pad_to_stride(x)).labels); },
+          input, options_.tta));
     }
   }
   Prediction prediction;
   prediction.size = source_size;
-  auto mean = sum / static_cast<double>(models_.size());
+  if (class_sum.defined()) prediction.class_probabilities = (class_sum[0] / static_cast<double>(classifiers)).to(torch::kCPU);
+  if (segmenters == 0) return prediction;
+  auto mean = sum / static_cast<double>(segmenters);
   // Padding added by the preprocessing (SMP's PadIfNeeded to a multiple of 32) is cut off, not
   // squeezed into the image by the resize below.
   if (read_size.empty()) read_size = source_size;
@@ -173,7 +204,6 @@ Prediction Predictor::predict(const torch::Tensor& image, cv::Size source_size, 
                                     .align_corners(false));
   }
   prediction.probabilities = mean[0].to(torch::kCPU).contiguous();
-  if (class_sum.defined()) prediction.class_probabilities = (class_sum[0] / static_cast<double>(classifiers)).to(torch::kCPU);
   return prediction;
 }
 

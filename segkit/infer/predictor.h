@@ -10,9 +10,11 @@
 // one, TTA (tta.h) or sliding-window tiling (tiling.h), the mean over the models, the padding that
 // augment.val added (PadIfNeeded) cropped off, then bilinear resizing back to the size the image had
 // on disk. Probabilities are sigmoids, or softmaxes for multiclass models, and everything averaged
-// (TTA, tiles, folds) is a probability. Decoding and preprocessing run in loader worker threads
-// while the model computes. Models take the BN-folded, channels-last fast path
-// (models::inference_copy) unless asked not to.
+// (TTA, tiles, folds) is a probability. Classifiers (arch: classifier) and classification heads give
+// per-class "present" probabilities, TTA-merged and averaged over the models that have them; a
+// classifier among segmentation models gates their masks through postprocess cls_threshold.
+// Decoding and preprocessing run in loader worker threads while the model computes. Models take the
+// BN-folded, channels-last fast path (models::inference_copy) unless asked not to.
 
 #include <filesystem>
 #include <functional>
@@ -65,8 +67,9 @@ std::vector<LoadedModel> load_models(const std::filesystem::path& path, const Pr
 struct Prediction {
   std::string id;
   cv::Size size;                       ///< the image's size on disk
-  torch::Tensor probabilities;         ///< K x H x W float32 on the CPU, at `size`
-  torch::Tensor class_probabilities;   ///< K float32, models with a classification head; else undefined
+  torch::Tensor probabilities;         ///< K x H x W float32 on the CPU, at `size`; undefined with classifiers only
+  /// K float32: the mean over the classifiers and classification heads (TTA merged); else undefined.
+  torch::Tensor class_probabilities;
 };
 
 class Predictor {
@@ -84,11 +87,14 @@ class Predictor {
 
   const std::vector<std::string>& class_names() const { return models_.front().class_names; }
   TaskMode mode() const { return models_.front().mode; }
+  /// False when every model is a classifier: predictions then carry class probabilities only.
+  bool predicts_masks() const { return predicts_masks_; }
 
  private:
   std::vector<LoadedModel> models_;
   PredictorOptions options_;
   torch::Device device_{torch::kCPU};
+  bool predicts_masks_ = false;
 };
 
 }  // namespace segkit::infer

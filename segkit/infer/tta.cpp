@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "segkit/core/error.h"
@@ -70,12 +71,36 @@ std::vector<TtaTransform> tta_transforms(const std::string& name) {
   throw ConfigError("unknown TTA '" + name + "'" + did_you_mean(name, tta_names()) + "; valid: " + join(tta_names(), ", "));
 }
 
-torch::Tensor predict_tta(const PredictFn& predict, const torch::Tensor& images, const TtaOptions& options) {
+TtaMerger::TtaMerger(std::string merge) : merge_(std::move(merge)) {
   const std::vector<std::string> merges = {"mean", "gmean", "max"};
-  if (std::find(merges.begin(), merges.end(), options.merge) == merges.end()) {
-    throw ConfigError("unknown TTA merge '" + options.merge + "'" + did_you_mean(options.merge, merges) +
-                      "; valid: " + join(merges, ", "));
+  if (std::find(merges.begin(), merges.end(), merge_) == merges.end()) {
+    throw ConfigError("unknown TTA merge '" + merge_ + "'" + did_you_mean(merge_, merges) + "; valid: " + join(merges, ", "));
   }
+}
+
+void TtaMerger::add(torch::Tensor prediction) {
+  if (merge_ == "gmean") prediction = prediction.clamp(1e-7, 1.0).log();
+  if (!merged_.defined()) {
+    merged_ = prediction.clone();
+  } else if (merge_ == "max") {
+    merged_ = torch::maximum(merged_, prediction);
+  } else {
+    merged_.add_(prediction);
+  }
+  ++count_;
+}
+
+torch::Tensor TtaMerger::result() const {
+  if (!merged_.defined() || merge_ == "max") return merged_;
+  const auto mean = merged_ / static_cast<double>(count_);
+  return merge_ == "gmean" ? mean.exp() : mean;
+}
+
+namespace {
+
+// Calls `pass(augmented input, transform, rescaled)` for every scale and transform of `options`.
+template <typename Pass>
+void for_each_tta_pass(const torch::Tensor& images, const TtaOptions& options, Pass&& pass) {
   const auto transforms = tta_transforms(options.name);
   const int64_t height = images.size(2), width = images.size(3);
   std::vector<double> scales = options.scales;
@@ -84,31 +109,31 @@ torch::Tensor predict_tta(const PredictFn& predict, const torch::Tensor& images,
     scales.push_back(static_cast<double>(target) / static_cast<double>(width));
   }
   if (scales.empty()) scales = {1.0};
-  torch::Tensor merged;
-  int64_t count = 0;
   for (double scale : scales) {
     if (!(scale > 0)) throw ConfigError(fmt::format("TTA scale must be > 0, got {}", scale));
     const bool rescale = scale != 1.0;
     const auto input = rescale ? resize_to(images, scaled_size(height, scale, options.size_divisor),
                                            scaled_size(width, scale, options.size_divisor))
                                : images;
-    for (const auto& transform : transforms) {
-      auto prediction = transform.deaugment(predict(transform.augment(input)));
-      if (rescale) prediction = resize_to(prediction, height, width);
-      if (options.merge == "gmean") prediction = prediction.clamp(1e-7, 1.0).log();
-      if (!merged.defined()) {
-        merged = prediction.clone();
-      } else if (options.merge == "max") {
-        merged = torch::maximum(merged, prediction);
-      } else {
-        merged.add_(prediction);
-      }
-      ++count;
-    }
+    for (const auto& transform : transforms) pass(transform.augment(input), transform, rescale);
   }
-  if (options.merge == "mean") return merged / static_cast<double>(count);
-  if (options.merge == "gmean") return (merged / static_cast<double>(count)).exp();
-  return merged;
+}
+
+}  // namespace
+
+torch::Tensor predict_tta(const PredictFn& predict, const torch::Tensor& images, const TtaOptions& options) {
+  TtaMerger merger(options.merge);
+  for_each_tta_pass(images, options, [&](const torch::Tensor& input, const TtaTransform& transform, bool rescaled) {
+    auto prediction = transform.deaugment(predict(input));
+    merger.add(rescaled ? resize_to(prediction, images.size(2), images.size(3)) : prediction);
+  });
+  return merger.result();
+}
+
+torch::Tensor predict_tta_labels(const PredictFn& predict, const torch::Tensor& images, const TtaOptions& options) {
+  TtaMerger merger(options.merge);
+  for_each_tta_pass(images, options, [&](const torch::Tensor& input, const TtaTransform&, bool) { merger.add(predict(input)); });
+  return merger.result();
 }
 
 }  // namespace segkit::infer

@@ -1,7 +1,8 @@
 #pragma once
 // Test-time augmentation as ttach's SegmentationTTAWrapper does it: each augmentation transforms
 // the batch, the model predicts, the prediction is transformed back exactly, and the de-augmented
-// predictions are merged per pixel.
+// predictions are merged per pixel. Class probabilities (a classifier, a classification head) are
+// merged over the same passes without de-augmentation, as ttach's ClassificationTTAWrapper.
 //
 //   none       the image as is
 //   hflip      + horizontal flip                      (2 passes)
@@ -55,5 +56,24 @@ using PredictFn = std::function<torch::Tensor(const torch::Tensor&)>;
 /// Merged de-augmented predictions of `predict` (N x C x H x W -> N x K x H x W probabilities) over
 /// every transform and scale. Throws ConfigError for an unknown merge mode or a scale <= 0.
 torch::Tensor predict_tta(const PredictFn& predict, const torch::Tensor& images, const TtaOptions& options);
+
+/// Class probabilities (`predict`: N x C x H x W -> N x K) merged over the same passes as predict_tta;
+/// they need no de-augmentation (ttach's ClassificationTTAWrapper).
+torch::Tensor predict_tta_labels(const PredictFn& predict, const torch::Tensor& images, const TtaOptions& options);
+
+/// Merges passes one at a time as `merge` says: mean, gmean (probabilities clamped to [1e-7, 1])
+/// or max. Throws ConfigError for another name.
+class TtaMerger {
+ public:
+  explicit TtaMerger(std::string merge);
+  void add(torch::Tensor prediction);
+  /// Undefined before the first add.
+  torch::Tensor result() const;
+
+ private:
+  std::string merge_;
+  torch::Tensor merged_;
+  int64_t count_ = 0;
+};
 
 }  // namespace segkit::infer

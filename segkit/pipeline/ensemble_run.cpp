@@ -24,27 +24,23 @@ torch::Tensor read_probabilities(const fs::path& dir, const submit::PredictionIm
   return torch::from_blob(bytes.data(), shape, torch::kUInt8).to(torch::kFloat32) / 255.0;
 }
 
-// dirs[i] holds indexes[i]; every index must list the first one's classes and images.
-void check_members(const std::vector<fs::path>& dirs, const std::vector<submit::PredictionIndex>& indexes) {
-  const auto& first = indexes.front();
-  for (size_t m = 1; m < indexes.size(); ++m) {
-    const auto& dir = dirs[m];
-    if (indexes[m].classes != first.classes) {
-      throw DataError(fmt::format("{} predicts classes [{}] but {} predicts [{}]", dir.string(),
-                                  fmt::join(indexes[m].classes, ", "), dirs[0].string(),
-                                  fmt::join(first.classes, ", ")));
-    }
-    if (indexes[m].images.size() != first.images.size()) {
-      throw DataError(fmt::format("{} has {} images but {} has {}", dir.string(), indexes[m].images.size(),
-                                  dirs[0].string(), first.images.size()));
-    }
-    for (size_t i = 0; i < first.images.size(); ++i) {
-      const auto& a = first.images[i];
-      const auto& b = indexes[m].images[i];
-      if (a.id != b.id || a.height != b.height || a.width != b.width) {
-        throw DataError(fmt::format("{}: image {} is '{}' ({}x{}) where {} has '{}' ({}x{})", dir.string(), i, b.id,
-                                    b.height, b.width, dirs[0].string(), a.id, a.height, a.width));
-      }
+// `other` must list `first`'s classes and images (ids and, with `sizes`, their sizes).
+void check_same_images(const fs::path& first_dir, const submit::PredictionIndex& first, const fs::path& dir,
+                       const submit::PredictionIndex& other, bool sizes) {
+  if (other.classes != first.classes) {
+    throw DataError(fmt::format("{} predicts classes [{}] but {} predicts [{}]", dir.string(),
+                                fmt::join(other.classes, ", "), first_dir.string(), fmt::join(first.classes, ", ")));
+  }
+  if (other.images.size() != first.images.size()) {
+    throw DataError(fmt::format("{} has {} images but {} has {}", dir.string(), other.images.size(),
+                                first_dir.string(), first.images.size()));
+  }
+  for (size_t i = 0; i < first.images.size(); ++i) {
+    const auto& a = first.images[i];
+    const auto& b = other.images[i];
+    if (a.id != b.id || (sizes && (a.height != b.height || a.width != b.width))) {
+      throw DataError(fmt::format("{}: image {} is '{}' ({}x{}) where {} has '{}' ({}x{})", dir.string(), i, b.id,
+                                  b.height, b.width, first_dir.string(), a.id, a.height, a.width));
     }
   }
 }
@@ -131,13 +127,18 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
     total_weight += member.weight;
     dirs.push_back(member.dir);
   }
-  // The gates must cover the same images and classes as the members.
-  for (const auto& gate : {request.emptiness, request.classifier}) {
-    if (gate) dirs.push_back(*gate);
-  }
+  // The gates must cover the same images and classes as the members (a classifier's: any size).
+  if (request.emptiness) dirs.push_back(*request.emptiness);
   std::vector<submit::PredictionIndex> indexes;
-  for (const auto& dir : dirs) indexes.push_back(submit::read_prediction_index(dir));
-  check_members(dirs, indexes);
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    indexes.push_back(submit::read_prediction_index(dirs[i]));
+    submit::require_masks(indexes[i], dirs[i], i < request.members.size() ? "an ensemble member" : "--empty-from");
+    check_same_images(dirs.front(), indexes.front(), dirs[i], indexes[i], /*sizes=*/true);
+  }
+  if (request.classifier) {
+    check_same_images(dirs.front(), indexes.front(), *request.classifier,
+                      submit::read_prediction_index(*request.classifier), /*sizes=*/false);
+  }
   const auto& classes = indexes.front().classes;
   const bool multiclass = indexes.front().mode == TaskMode::kMulticlass;
   for (size_t i = 1; i < indexes.size(); ++i) {

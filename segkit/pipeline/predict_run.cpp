@@ -98,6 +98,34 @@ void write_overlay(const fs::path& file, data::Sample sample, const cv::Mat& mas
   }
 }
 
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// OUT/class_probabilities.csv (id, one column per class) from the probability files, the
+// resumed run's included; returns per class the images whose probability is above 0.5.
+std::vector<size_t> write_class_probability_table(const fs::path& dir, const submit::PredictionIndex& index) {
+  std::vector<size_t> present(index.classes.size(), 0);
+  std::string table = "id";
+  for (const auto& name : index.classes) table += "," + csv_field(name);
+  table += "\n";
+  for (const auto& image : index.images) {
+    const auto labels = read_class_probabilities(dir, image.stem, index.classes.size());
+    if (!labels) throw DataError(fmt::format("{}: no class probabilities", probability_path(dir, image.stem).string()));
+    table += csv_field(image.id);
+    for (size_t k = 0; k < labels->size(); ++k) {
+      table += fmt::format(",{:.6f}", (*labels)[k]);
+      present[k] += (*labels)[k] > 0.5f;
+    }
+    table += "\n";
+  }
+  write_file_atomic(dir / "class_probabilities.csv", table);
+  return present;
+}
+
 }  // namespace
 
 PredictSummary predict_to_directory(const PredictRequest& request) {
@@ -124,6 +152,12 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
     throw ConfigError(fmt::format("--save labels writes 8-bit PNGs: at most 255 classes, the models have {}", classes.size()));
   }
   const auto post = postprocess_for(request, classes);
+  const bool classifiers_only = !predictor.predicts_masks();
+  if (classifiers_only && (request.postprocess || request.overlays || request.save_labels)) {
+    throw ConfigError("the models are classifiers: they predict class probabilities, no masks to post-process, "
+                      "overlay or label (use the predictions as `segkit ensemble --classifier`, or predict with "
+                      "segmentation models and the classifier together)");
+  }
 
   fs::create_directories(request.out_dir);
   fs::remove(request.out_dir / "index.json");  // the directory is incomplete until the new index
@@ -158,6 +192,15 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   // (the loader's workers already overlap decoding); a few predictions wait at most.
   BackgroundConsumer<infer::Prediction> writer(4, [&](infer::Prediction& prediction) {
     const size_t position = todo[next++];
+    if (classifiers_only) {
+      const submit::PredictionImage image{prediction.id, submit::image_stem(prediction.id), prediction.size.height,
+                                          prediction.size.width};
+      write_probabilities(request.out_dir, image.stem, prediction.id, {}, prediction.class_probabilities);
+      journal.record(image);
+      written[position] = image;
+      bar.advance();
+      return;
+    }
     const auto bytes = probability_bytes(prediction.probabilities);
     std::vector<cv::Mat> planes;
     cv::Mat labels;
@@ -202,6 +245,10 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   submit::PredictionIndex index{classes, {}, multiclass ? TaskMode::kMulticlass : TaskMode::kMultilabel};
   for (const auto& image : written) index.images.push_back(*image);
   summary.images = index.images.size();
+  if (classifiers_only) {
+    index.has_masks = summary.masks = false;
+    summary.images_with_class = write_class_probability_table(request.out_dir, index);
+  }
   submit::write_prediction_index(request.out_dir, index);
   journal.finish();
   return summary;

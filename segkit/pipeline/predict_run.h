@@ -8,6 +8,9 @@
 //   OUT/probabilities/<stem>.safetensors                 with --save probs|both: uint8 K x H x W
 //                                                        (round(p * 255)) and, for models with a
 //                                                        classification head, float32 `labels` (K)
+//   OUT/class_probabilities.csv                          classifiers only (arch: classifier): id and one
+//                                                        probability per class; their probability files
+//                                                        hold `labels` only and index.json says "masks": false
 //   OUT/geotiff/<stem>.tif                               GeoTIFF inputs (format: geotiff): the masks as
 //                                                        Byte bands on the input's grid and CRS
 //   OVERLAYS/<stem>.jpg                                  with overlays: the image with its masks drawn
@@ -41,8 +44,9 @@ struct PredictSummary {
   size_t images = 0;
   std::vector<std::string> classes{};
   /// Per class: images whose final mask is not empty (images an interrupted run already wrote count
-  /// only when their masks were saved).
+  /// only when their masks were saved); classifiers: images whose class probability is above 0.5.
   std::vector<size_t> images_with_class{};
+  bool masks = true;  ///< false: classifiers only
 };
 
 /// Throws ConfigError / IoError / DataError naming the culprit. The index is written last, so an

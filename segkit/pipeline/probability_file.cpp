@@ -53,7 +53,8 @@ std::optional<std::vector<float>> read_class_probabilities(const std::filesystem
 void write_probabilities(const std::filesystem::path& dir, const std::string& stem, const std::string& id,
                          const torch::Tensor& bytes, const torch::Tensor& labels) {
   std::filesystem::create_directories(dir / "probabilities");
-  nn::NamedTensors tensors{{"probabilities", bytes}};
+  nn::NamedTensors tensors;
+  if (bytes.defined()) tensors.emplace_back("probabilities", bytes);
   if (labels.defined()) tensors.emplace_back("labels", labels);
   nn::save_safetensors(probability_path(dir, stem), tensors, {{"format", "segkit-probabilities-v1"}, {"id", id}});
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The saved probabilities of a prediction directory, one file per image:
 //   OUT/probabilities/<stem>.safetensors   `probabilities`: uint8 K x H x W = round(p * 255);
-//                                          `labels`: float32 K, the classification head's output (optional);
+//                                          `labels`: float32 K, the classification head's output (optional;
+//                                          a classifier's file has only these);
 //                                          metadata format "segkit-probabilities-v1" and the image id.
 // `segkit predict --save probs|both` writes them and `segkit ensemble` reads them back.
 
@@ -32,7 +33,8 @@ std::vector<uint8_t> read_probability_bytes(const std::filesystem::path& dir, co
 std::optional<std::vector<float>> read_class_probabilities(const std::filesystem::path& dir, const std::string& stem,
                                                            size_t classes);
 
-/// Writes the file of one image (creating probabilities/), atomically; `labels` may be undefined.
+/// Writes the file of one image (creating probabilities/), atomically; `labels` may be undefined,
+/// and so may `bytes` for a classifier's file.
 void write_probabilities(const std::filesystem::path& dir, const std::string& stem, const std::string& id,
                          const torch::Tensor& bytes, const torch::Tensor& labels = {});
 

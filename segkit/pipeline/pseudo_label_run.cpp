@@ -97,6 +97,7 @@ PseudoLabelSummary pseudo_label(const PseudoLabelRequest& request) {
                                   request.low, request.high));
   }
   const auto index = submit::read_prediction_index(request.predictions);
+  submit::require_masks(index, request.predictions, "pseudo-labelling (--pred)");
   if (index.mode == TaskMode::kMulticlass) {
     // Its rules (a channel is sure when p <= low or p >= high) are per independent channel.
     throw ConfigError(fmt::format("{} holds multiclass predictions; pseudo-label selects per independent (sigmoid) "

@@ -17,6 +17,7 @@ namespace {
 class DirPredictions : public Predictions {
  public:
   explicit DirPredictions(fs::path dir) : dir_(std::move(dir)), index_(read_prediction_index(dir_)) {
+    require_masks(index_, dir_, "evaluate");
     for (size_t i = 0; i < index_.images.size(); ++i) by_id_.emplace(index_.images[i].id, i);
   }
   const std::vector<std::string>& classes() const override { return index_.classes; }

@@ -1,5 +1,7 @@
 #include "segkit/submit/prediction_dir.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
@@ -82,6 +84,7 @@ PredictionIndex read_prediction_index(const fs::path& dir) {
       throw DataError(where + ": format '" + format + "', expected '" + kPredictionFormat + "'");
     index.classes = doc.at("classes").get<std::vector<std::string>>();
     if (doc.contains("mode")) index.mode = parse_task_mode(doc.at("mode").get<std::string>(), where + ": mode");
+    if (doc.contains("masks")) index.has_masks = doc.at("masks").get<bool>();
     for (const auto& entry : doc.at("images")) {
       PredictionImage image;
       image.id = entry.at("id").get<std::string>();
@@ -104,12 +107,20 @@ void write_prediction_index(const fs::path& dir, const PredictionIndex& index) {
   doc["format"] = kPredictionFormat;
   doc["classes"] = index.classes;
   doc["mode"] = task_mode_name(index.mode);
+  if (!index.has_masks) doc["masks"] = false;
   json images = json::array();
   for (const auto& image : index.images)
     images.push_back({{"id", image.id}, {"stem", image.stem}, {"height", image.height}, {"width", image.width}});
   doc["images"] = std::move(images);
   fs::create_directories(dir);
   write_file_atomic(file, doc.dump(1) + "\n");
+}
+
+void require_masks(const PredictionIndex& index, const fs::path& dir, const std::string& purpose) {
+  if (index.has_masks) return;
+  throw DataError(fmt::format("{} holds a classifier's class probabilities and no masks; {} needs masks (a classifier's "
+                              "predictions gate masks: pass them as --classifier)",
+                              dir.string(), purpose));
 }
 
 PredictionImage write_prediction_masks(const fs::path& dir, const std::string& id, const cv::Mat& masks,

@@ -41,6 +41,9 @@ struct PredictionIndex {
   std::vector<std::string> classes{};
   std::vector<PredictionImage> images{};
   TaskMode mode = TaskMode::kMultilabel;
+  /// False for a classifier's predictions (index.json "masks": false): probabilities/<stem>.safetensors
+  /// with `labels` only, and class_probabilities.csv.
+  bool has_masks = true;
 };
 
 /// The id without a known image extension (io::is_image_file); other ids are returned unchanged.
@@ -49,6 +52,8 @@ std::string image_stem(const std::string& id);
 /// Reads PRED_DIR/index.json; DataError naming the file for a wrong format tag, a missing field,
 /// duplicate ids or stems, or a stem or class name that is not a plain file name.
 PredictionIndex read_prediction_index(const std::filesystem::path& dir);
+/// DataError, naming `dir` and what `purpose` is, when the index holds no masks (a classifier's).
+void require_masks(const PredictionIndex& index, const std::filesystem::path& dir, const std::string& purpose);
 /// Writes PRED_DIR/index.json atomically (after validating it as the reader does).
 void write_prediction_index(const std::filesystem::path& dir, const PredictionIndex& index);
 

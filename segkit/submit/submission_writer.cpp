@@ -184,6 +184,7 @@ SubmissionSummary write_submission(const fs::path& path, const PredictionIndex& 
 SubmissionSummary write_submission_from_dir(const fs::path& pred_dir, const fs::path& path,
                                             const SubmissionOptions& options) {
   const PredictionIndex stored = read_prediction_index(pred_dir);
+  require_masks(stored, pred_dir, "a submission");
   if (options.size.empty()) {
     return write_submission(path, stored, [&](size_t i) {
       return read_prediction_masks(pred_dir, stored.images[i], stored.classes);

@@ -53,6 +53,42 @@ TEST(Predictor, MatchesTheModelOnThePreprocessedImageAtTheSourceSize) {
   EXPECT_LE(odd.probabilities.max().item<float>(), 1.0f);
 }
 
+// A classifier's class probabilities: sigmoid of its logits merged over the TTA passes (no
+// de-augmentation); beside a segmentation model it supplies the class probabilities, which a
+// classification head would otherwise give, from the same flips.
+TEST(Predictor, ClassifierProbabilitiesAreMergedOverTheTtaPasses) {
+  test::TempDir dir;
+  torch::manual_seed(5);
+  auto classifier = models::create_model({{"arch", "classifier"}, {"encoder_name", "resnet18"}, {"classes", 2}});
+  models::save_pretrained(*classifier, dir / "cls");
+  write_file_atomic(dir / "cls/segkit.json", R"({"classes": ["a", "b"], "preprocess": ["Normalize"]})");
+  write_model(dir / "seg", 1);
+  PredictorOptions options;
+  options.fast_path = false;
+  options.device = "cpu";
+  options.tta.name = "flips";
+  Predictor alone(load_models(dir / "cls", options), options);
+  EXPECT_FALSE(alone.predicts_masks());
+  const auto image = torch::rand({3, 64, 96});
+  const auto prediction = alone.predict(image, cv::Size(96, 64));
+  EXPECT_FALSE(prediction.probabilities.defined());
+  classifier->eval();
+  torch::NoGradGuard no_grad;
+  const auto x = image.unsqueeze(0);
+  const auto expected = (torch::sigmoid(classifier->forward(x)) + torch::sigmoid(classifier->forward(x.flip({3}))) +
+                         torch::sigmoid(classifier->forward(x.flip({2})))) / 3.0;
+  EXPECT_TRUE(torch::allclose(prediction.class_probabilities, expected[0], 1e-5, 1e-6));
+
+  auto models = load_models(dir / "seg", options);
+  auto cls = load_models(dir / "cls", options);
+  models.insert(models.end(), cls.begin(), cls.end());
+  Predictor both(std::move(models), options);
+  EXPECT_TRUE(both.predicts_masks());
+  const auto gated = both.predict(image, cv::Size(96, 64));
+  EXPECT_EQ(gated.probabilities.sizes(), (std::vector<int64_t>{2, 64, 96}));
+  EXPECT_TRUE(torch::allclose(gated.class_probabilities, expected[0], 1e-5, 1e-6));
+}
+
 TEST(Predictor, AveragesTheFoldsOfARunAndStreamsADataset) {
   test::TempDir dir;
   write_model(dir / "run/fold0/best", 1);
