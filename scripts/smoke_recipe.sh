@@ -69,21 +69,28 @@ case "$recipe" in
       printf 'include: %s\n' "$smoke/clouds_two_stage_$model.yaml" >"$out/$model.yaml"
       run train "$out/$model.yaml" --out "$out/$model" --folds all
     done
-    run tune --run "$out/cls"
+    # The classifier's thresholds are tuned on what it gates: seg2's out-of-fold masks, emptied where
+    # seg1's are empty.
+    run tune --run "$out/seg2" --classifier "$out/cls" --empty-from "$out/seg1" -o "$out/two_stage_postprocess.yaml"
     # seg2's members vote: here its two fold models (the recipe: several architectures).
     for model in seg1 cls seg2/fold0 seg2/fold1; do
       run predict --run "$out/$model" --input "$out/test/data.yaml" --out "$out/pred_${model//\//_}" --tta flips \
           --save both
     done
-    # Pseudo-labels where every class's classifier probability is confident (the recipe: < 0.3 or
-    # > 0.7; a two-epoch classifier is never that sure, so the smoke run takes every image), from
-    # predictions at a quarter of the image area as the recipe's 350x525 for 1400x2100 images.
-    run predict --run "$out/seg2/fold0" --input "$out/test/data.yaml" --out "$out/pred_seg2_small" --tta flips \
-        --output-size 32x48 --save both
-    run pseudo-label --pred "$out/pred_seg2_small" --classifier "$out/pred_cls" --input "$out/test/data.yaml" \
-        --out "$out/pseudo" --lo 0.5 --hi 0.5
     run ensemble --pred "$out/pred_seg2_fold0" --pred "$out/pred_seg2_fold1" --method vote --out "$out/pred" \
-        --empty-from "$out/pred_seg1" --classifier "$out/pred_cls" --postprocess "$out/cls/postprocess.yaml"
+        --empty-from "$out/pred_seg1" --classifier "$out/pred_cls" --postprocess "$out/two_stage_postprocess.yaml"
+    # Pseudo-labels from the final pipeline's masks predicted at a quarter of the image area, as the
+    # recipe's 350x525 for 1400x2100 images, written at the images' size. The recipe keeps the images
+    # whose masks agree with confident classifier probabilities (--agree --lo 0.3 --hi 0.7); a
+    # two-epoch classifier is neither sure nor right, so the smoke run takes every image.
+    for model in seg1 seg2/fold0 seg2/fold1; do
+      run predict --run "$out/$model" --input "$out/test/data.yaml" --out "$out/small_${model//\//_}" --tta flips \
+          --output-size 32x48
+    done
+    run ensemble --pred "$out/small_seg2_fold0" --pred "$out/small_seg2_fold1" --method vote --out "$out/final_small" \
+        --empty-from "$out/small_seg1" --classifier "$out/pred_cls" --postprocess "$out/two_stage_postprocess.yaml"
+    run pseudo-label --pred "$out/final_small" --classifier "$out/pred_cls" --input "$out/test/data.yaml" \
+        --out "$out/pseudo" --lo 0.5 --hi 0.5
     run submit --pred "$out/pred" --format clouds -o "$out/submission.csv"
     run evaluate "$out/test/data.yaml" --pred "$out/pred"
     ;;

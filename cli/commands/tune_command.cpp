@@ -9,6 +9,7 @@
 
 #include "cli/commands/commands.h"
 #include "segkit/config/yaml_loader.h"
+#include "segkit/core/atomic_file.h"
 #include "segkit/core/error.h"
 #include "segkit/core/logging.h"
 #include "segkit/postprocess/postprocess.h"
@@ -18,10 +19,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The names training saw (config.yaml's data.classes), so postprocess.yaml keys match the dataset;
-// "class<k>" when the run does not record them.
+// The names training saw (the model card of a fold's best model, which every dataset format fills;
+// else config.yaml's data.classes), so postprocess.yaml keys match what prediction calls the classes;
+// "class<k>" when the run records neither.
 std::vector<std::string> class_names(const fs::path& run_dir, int count) {
   std::vector<std::string> names;
+  if (!run_dir.empty() && fs::is_directory(run_dir)) {
+    for (const auto& oof : postprocess::find_oof_files(run_dir)) {
+      const fs::path card = oof.parent_path() / "best" / "segkit.json";
+      if (!fs::is_regular_file(card)) continue;
+      const auto classes = config::json::parse(read_file(card)).value("classes", config::json::array());
+      if (static_cast<int>(classes.size()) == count) return classes.get<std::vector<std::string>>();
+    }
+  }
   const fs::path config_file = run_dir / "config.yaml";
   if (!run_dir.empty() && fs::is_regular_file(config_file)) {
     const auto document = config::load_yaml_file(config_file);
@@ -61,7 +71,7 @@ TwoStageInputs two_stage_inputs(const std::string& classifier_run, const std::st
     inputs.emptiness = postprocess::read_oof(postprocess::find_oof_files(emptiness_run));
     inputs.emptiness_run = emptiness_run;
     if (const fs::path rules = fs::path(emptiness_run) / "postprocess.yaml"; fs::exists(rules)) {
-      inputs.emptiness_rules = postprocess::read_postprocess_config(rules);
+      inputs.emptiness_rules = postprocess::read_postprocess_config(rules, names);
       log::info("--empty-from: masks of {} under {}", emptiness_run, rules.string());
     }
   }

@@ -153,7 +153,7 @@ size_t ensemble_predictions(const EnsembleRequest& request) {
                       "argmax: method mean, without --postprocess, --empty-from or --classifier");
   }
   postprocess::PostprocessConfig post;
-  if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess);
+  if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess, classes);
 
   fs::create_directories(request.out_dir);
   fs::remove(request.out_dir / "index.json");

@@ -31,18 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-postprocess::PostprocessConfig postprocess_for(const PredictRequest& request, const std::vector<std::string>& classes) {
-  postprocess::PostprocessConfig config;
-  if (request.postprocess) config = postprocess::read_postprocess_config(*request.postprocess);
-  for (const auto& name : config.classes) {
-    if (std::find(classes.begin(), classes.end(), name) == classes.end()) {
-      throw ConfigError(fmt::format("{}: class '{}' is not one the models predict ({})", request.postprocess->string(),
-                                    name, fmt::join(classes, ", ")));
-    }
-  }
-  return config;
-}
-
 // GeoTIFF inputs get their masks back as GeoTIFFs on the same grid (one Byte band per class, 0/1),
 // so GIS tools overlay them on the source.
 void write_georeferenced(const PredictRequest& request, const data::Dataset& dataset, size_t position,
@@ -151,7 +139,8 @@ PredictSummary predict_to_directory(const PredictRequest& request) {
   if (request.save_labels && classes.size() > 255) {
     throw ConfigError(fmt::format("--save labels writes 8-bit PNGs: at most 255 classes, the models have {}", classes.size()));
   }
-  const auto post = postprocess_for(request, classes);
+  postprocess::PostprocessConfig post;
+  if (request.postprocess) post = postprocess::read_postprocess_config(*request.postprocess, classes);
   const bool classifiers_only = !predictor.predicts_masks();
   if (classifiers_only && (request.postprocess || request.overlays || request.save_labels)) {
     throw ConfigError("the models are classifiers: they predict class probabilities, no masks to post-process, "

@@ -79,6 +79,17 @@ json class_json(const ClassPostprocess& params) {
 
 }  // namespace
 
+PostprocessConfig read_postprocess_config(const std::filesystem::path& path, const std::vector<std::string>& classes) {
+  auto config = read_postprocess_config(path);
+  for (const auto& name : config.classes) {
+    if (std::find(classes.begin(), classes.end(), name) == classes.end()) {
+      throw ConfigError(path.string() + ": class '" + name + "' is not one the models predict (" + join(classes, ", ") +
+                        ")");
+    }
+  }
+  return config;
+}
+
 const ClassPostprocess& PostprocessConfig::for_class(const std::string& name) const {
   for (size_t i = 0; i < classes.size() && i < per_class.size(); ++i) {
     if (classes[i] == name) return per_class[i];

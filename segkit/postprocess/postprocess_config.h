@@ -34,6 +34,10 @@ PostprocessConfig parse_postprocess_config(const config::YamlDocument& document)
 /// Reads postprocess.yaml. Throws ConfigError when it is missing or wrong.
 PostprocessConfig read_postprocess_config(const std::filesystem::path& path);
 
+/// read_postprocess_config, then a ConfigError naming the file when it lists a class that is not
+/// one of `classes` (the models' classes): a misnamed class would silently get the defaults.
+PostprocessConfig read_postprocess_config(const std::filesystem::path& path, const std::vector<std::string>& classes);
+
 /// Every key of every class, written out, so the file documents what prediction will do.
 std::string to_yaml(const PostprocessConfig& config);
 
