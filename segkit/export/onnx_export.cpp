@@ -49,7 +49,8 @@ std::string ensemble_activation(const std::vector<infer::LoadedModel>& models, c
                                   models.size()));
   }
   for (const auto& model : models) {
-    if (model.class_names != models.front().class_names || model.mode != models.front().mode) {
+    if (model.class_names != models.front().class_names || model.mode != models.front().mode ||
+        model.model->is_classifier() != models.front().model->is_classifier()) {
       throw ConfigError(fmt::format("ONNX export: {} and {} disagree on their classes or mode",
                                     models.front().source.string(), model.source.string()));
     }
@@ -76,7 +77,7 @@ void prune_unused(OnnxGraph& graph) {
 }
 
 OnnxGraph convert(const torch::jit::Graph& graph, const std::vector<int64_t>& input_shape, ShapePolicy policy,
-                  SymbolicShapes symbolic) {
+                  SymbolicShapes symbolic, const std::vector<std::string>& output_names) {
   OnnxGraphBuilder builder(policy);
   builder.set_symbolic_shapes(std::move(symbolic));
   const auto symbolic_dim = [&](size_t d, int64_t traced) -> std::variant<int64_t, std::string> {
@@ -100,13 +101,13 @@ OnnxGraph convert(const torch::jit::Graph& graph, const std::vector<int64_t>& in
     converter->second(*node, builder);
   }
 
-  static const char* output_names[] = {"masks", "labels"};
   for (size_t i = 0; i < graph.outputs().size(); ++i) {
     const auto* value = graph.outputs()[i];
     const auto sizes = builder.sizes(value);
-    builder.graph().nodes.push_back({"Identity", {builder.name(value)}, {output_names[i]}, {}, output_names[i]});
-    OnnxValueInfo output{output_names[i], {}};
-    for (size_t d = 0; d < sizes.size(); ++d) output.dims.push_back(i == 0 || d == 0 ? symbolic_dim(d, sizes[d]) : sizes[d]);
+    const auto& name = output_names.at(i);
+    builder.graph().nodes.push_back({"Identity", {builder.name(value)}, {name}, {}, name});
+    OnnxValueInfo output{name, {}};
+    for (size_t d = 0; d < sizes.size(); ++d) output.dims.push_back(name == "masks" || d == 0 ? symbolic_dim(d, sizes[d]) : sizes[d]);
     builder.graph().outputs.push_back(output);
   }
   prune_unused(builder.graph());
@@ -137,13 +138,21 @@ std::string resolved_activation(const infer::LoadedModel& model, const std::stri
   return model.mode == TaskMode::kMulticlass ? "softmax" : "sigmoid";
 }
 
+std::vector<std::string> exported_output_names(const std::vector<models::SegmentationModel>& models) {
+  if (models.front()->is_classifier()) return {"labels"};
+  const bool labels = std::all_of(models.begin(), models.end(), [](const auto& m) { return m->has_classification_head(); });
+  return labels ? std::vector<std::string>{"masks", "labels"} : std::vector<std::string>{"masks"};
+}
+
 std::vector<torch::Tensor> exported_forward(const std::vector<models::SegmentationModel>& models,
                                             const std::string& activation, const torch::Tensor& input) {
-  const bool labels = std::all_of(models.begin(), models.end(), [](const auto& m) { return m->has_classification_head(); });
+  const auto names = exported_output_names(models);
+  const bool labels = names.back() == "labels";
   std::vector<torch::Tensor> sums;
   for (const auto& model : models) {
     auto out = model->forward_with_aux(input, labels);
-    std::vector<torch::Tensor> outputs{apply_activation(out.masks, activation)};
+    std::vector<torch::Tensor> outputs;
+    if (names.front() == "masks") outputs.push_back(apply_activation(out.masks, activation));
     if (labels) outputs.push_back(activation == "none" ? out.labels : torch::sigmoid(out.labels));
     if (sums.empty()) {
       sums = outputs;
@@ -193,7 +202,7 @@ OnnxModel build_onnx_model(const std::vector<infer::LoadedModel>& loaded, const 
   const std::string encoder = first.config().value("encoder_name", "");
   onnx.doc_string = fmt::format("{} ({}){} exported by segkit", first.arch(), encoder,
                                 copies.size() > 1 ? fmt::format(", mean of {} models", copies.size()) : "");
-  onnx.graph = convert(*graphs.front(), shape, {options.dynamic}, std::move(symbolic));
+  onnx.graph = convert(*graphs.front(), shape, {options.dynamic}, std::move(symbolic), exported_output_names(copies));
   const auto& card = loaded.front();
   onnx.metadata = {{"segkit.arch", first.arch()},
                    {"segkit.encoder", encoder},

@@ -39,8 +39,12 @@ struct OnnxExportOptions {
 /// `activation` with "auto" resolved by the model's mode.
 std::string resolved_activation(const infer::LoadedModel& model, const std::string& activation);
 
+/// The graph's outputs: "masks", plus "labels" when every model has a classification head; a
+/// classifier's: "labels" only.
+std::vector<std::string> exported_output_names(const std::vector<models::SegmentationModel>& models);
+
 /// What the exported graph computes, in segkit: each model's masks (and class labels, when every model
-/// has a head) through the resolved activation, averaged over the models.
+/// has a head; a classifier's labels alone) through the resolved activation, averaged over the models.
 std::vector<torch::Tensor> exported_forward(const std::vector<models::SegmentationModel>& models,
                                             const std::string& activation, const torch::Tensor& input);
 

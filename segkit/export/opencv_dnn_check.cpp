@@ -50,9 +50,7 @@ OnnxCheck check_with_opencv_dnn(const std::vector<infer::LoadedModel>& loaded, c
       expected.push_back(t.cpu());
     }
   }
-  const bool labels = expected.size() > 1;
-  std::vector<std::string> names{"masks"};
-  if (labels) names.push_back("labels");
+  const auto names = exported_output_names(models);
   const auto actual = run_with_opencv_dnn(onnx, input, names);
   OnnxCheck check;
   std::vector<torch::Tensor> flat;

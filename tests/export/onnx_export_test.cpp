@@ -63,7 +63,8 @@ std::vector<Case> every_architecture() {
         Case{"segformer_mit_b0", small("segformer", "mit_b0", {{"decoder_segmentation_channels", 32}})},
         Case{"unet_convnext", small("unet", "tu-convnext_tiny", {{"decoder_channels", {32, 16, 8, 8, 8}}})},
         Case{"fpn_densenet", small("fpn", "densenet121")},
-        Case{"unet_aux_head", small("unet", "resnet18", {{"aux_params", {{"classes", 3}}}})}};
+        Case{"unet_aux_head", small("unet", "resnet18", {{"aux_params", {{"classes", 3}}}})},
+        Case{"classifier_efficientnet", small("classifier", "efficientnet-b0")}};
 }
 
 class ExportsEveryArchitecture : public testing::TestWithParam<Case> {};
@@ -112,6 +113,24 @@ INSTANTIATE_TEST_SUITE_P(
                     Case{"unetplusplus_effnet", small("unetplusplus", "efficientnet-b0", {{"decoder_channels", {32, 16, 8, 8, 8}}})},
                     Case{"linknet_resnet18", small("linknet", "resnet18")}),
     [](const testing::TestParamInfo<Case>& info) { return info.param.label; });
+
+// A classifier's graph has one output, "labels" (N x K), and any input size when dynamic.
+TEST(OnnxExport, ClassifierGivesClassProbabilitiesAtAnySize) {
+  test::TempDir dir;
+  const auto loaded = loaded_model(small("classifier", "resnet18"));
+  OnnxExportOptions options;
+  options.height = 64;
+  options.width = 96;
+  options.dynamic = true;
+  options.activation = "auto";
+  export_onnx(loaded, options, dir / "cls.onnx");
+  const auto input = torch::randn({1, 3, 96, 160});
+  torch::NoGradGuard no_grad;
+  const auto expected = torch::sigmoid(loaded.model->forward(input));
+  const auto actual = run_with_opencv_dnn(dir / "cls.onnx", input, {"labels"}).front();
+  ASSERT_EQ(actual.sizes(), (std::vector<int64_t>{1, 2}));
+  EXPECT_LT((actual - expected).abs().max().item<double>(), 1e-5);
+}
 
 TEST(OnnxExport, MulticlassAutoActivationGivesSoftmaxProbabilities) {
   test::TempDir dir;
