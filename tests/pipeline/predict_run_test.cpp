@@ -10,6 +10,8 @@
 #include "segkit/data/synth.h"
 #include "segkit/models/hub_format.h"
 #include "segkit/models/model_registry.h"
+#include "segkit/io/image_io.h"
+#include "segkit/pipeline/ensemble_run.h"
 #include "segkit/pipeline/predict_run.h"
 #include "segkit/submit/prediction_dir.h"
 #include "tests/support/test_support.h"
@@ -66,6 +68,77 @@ TEST(PredictRun, GeoTiffInputsGetGeoreferencedMasks) {
     EXPECT_EQ(cv::norm(written.pixels, masks, cv::NORM_INF), 0.0) << index.images[i].id;
   }
 #endif
+}
+
+}  // namespace
+}  // namespace segkit::pipeline
+
+namespace segkit::pipeline {
+namespace {
+
+// A classifier's prediction directory: class probabilities per image (CSV and labels-only files),
+// "masks": false in the index; it gates an ensemble predicted at another size, and is refused
+// where masks are needed.
+TEST(PredictRun, ClassifiersWriteClassProbabilitiesThatGateAnEnsemble) {
+  test::TempDir dir;
+  torch::manual_seed(4);
+  auto classifier = models::create_model({{"arch", "classifier"}, {"encoder_name", "resnet18"}, {"classes", 1}});
+  models::save_pretrained(*classifier, dir / "cls");
+  write_file_atomic(dir / "cls/segkit.json", R"({"classes": ["b"], "preprocess": ["Normalize"]})");
+  write_model(dir / "seg", "b");
+  fs::create_directories(dir / "images");
+  for (int i = 0; i < 3; ++i) {
+    cv::Mat image(64, 96, CV_8UC3);
+    cv::randu(image, 0, 255);
+    io::write_image(dir / "images" / ("img" + std::to_string(i) + ".png"), image);
+  }
+  PredictRequest request;
+  request.runs = {dir / "cls"};
+  request.input = dir / "images";
+  request.out_dir = dir / "pred_cls";
+  request.predictor.device = "cpu";
+  request.predictor.tta.name = "hflip";
+  const auto summary = predict_to_directory(request);
+  EXPECT_FALSE(summary.masks);
+  const auto index = submit::read_prediction_index(dir / "pred_cls");
+  EXPECT_FALSE(index.has_masks);
+  ASSERT_EQ(index.images.size(), 3u);
+  const auto csv = read_file(dir / "pred_cls/class_probabilities.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "id,b");
+  EXPECT_NE(csv.find("img2.png,"), std::string::npos) << csv;
+  EXPECT_FALSE(fs::exists(dir / "pred_cls/masks"));
+
+  request.runs = {dir / "seg"};
+  request.out_dir = dir / "pred_seg";
+  request.predictor.output_size = cv::Size(48, 32);  // the classifier's are at 64x96
+  predict_to_directory(request);
+  const auto gate = test::write_text(dir / "gate.yaml", "classes:\n  b: {cls_threshold: 1.0}\n");
+  EnsembleRequest ensemble;
+  ensemble.members = {{dir / "pred_seg", 1.0}};
+  ensemble.method = "vote";
+  ensemble.classifier = dir / "pred_cls";
+  ensemble.postprocess = gate;
+  ensemble.out_dir = dir / "gated";
+  EXPECT_EQ(ensemble_predictions(ensemble), 3u);
+  const auto ungated = submit::read_prediction_index(dir / "pred_seg");
+  int ungated_pixels = 0;
+  for (const auto& image : ungated.images) {
+    ungated_pixels += cv::countNonZero(submit::read_prediction_masks(dir / "pred_seg", image, ungated.classes));
+  }
+  ASSERT_GT(ungated_pixels, 0) << "the gate must have something to remove";
+  const auto gated = submit::read_prediction_index(dir / "gated");
+  for (const auto& image : gated.images) {
+    EXPECT_EQ(cv::countNonZero(submit::read_prediction_masks(dir / "gated", image, gated.classes)), 0) << image.id;
+  }
+  ensemble.members = {{dir / "pred_cls", 1.0}};
+  ensemble.out_dir = dir / "wrong";
+  try {
+    ensemble_predictions(ensemble);
+    FAIL() << "a classifier's directory was taken as a member";
+  } catch (const DataError& error) {
+    EXPECT_NE(std::string(error.what()).find("no masks; an ensemble member needs masks"), std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace
