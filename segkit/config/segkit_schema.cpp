@@ -18,7 +18,7 @@ Schema build_schema() {
   // is open and create_model() checks the rest against the chosen architecture (docs/models.md).
   Schema model = Schema::section("The network: SMP's constructor arguments (docs/models.md)");
   model.add("arch", Schema::string("unet", "Architecture (classifier: an image classifier, no masks)")
-                        .choices({"unet", "unetplusplus", "fpn", "pspnet", "linknet", "deeplabv3", "deeplabv3plus", "manet", "pan", "upernet", "segformer", "classifier"}));
+                        .choices({"unet", "unetplusplus", "fpn", "pspnet", "linknet", "deeplabv3", "deeplabv3plus", "manet", "pan", "upernet", "segformer", "dynamic_unet", "classifier"}));
   model.add("encoder_name", Schema::string("resnet34", "Encoder (`segkit models` lists them)"));
   model.add("encoder_weights",
             Schema::string(std::nullopt, "ImageNet weights for the encoder: a .safetensors path (never downloaded)"));

@@ -7,6 +7,7 @@
 #include "segkit/core/strings.h"
 #include "segkit/models/classifier/classifier.h"
 #include "segkit/models/deeplab/deeplab.h"
+#include "segkit/models/dynamic_unet/dynamic_unet.h"
 #include "segkit/models/fpn/fpn.h"
 #include "segkit/models/linknet/linknet.h"
 #include "segkit/models/manet/manet.h"
@@ -46,6 +47,7 @@ const std::vector<ModelSpec>& model_specs() {
       spec<PANImpl>("pan", "PAN"),
       spec<UPerNetImpl>("upernet", "UPerNet"),
       spec<SegformerImpl>("segformer", "Segformer"),
+      spec<DynamicUnetImpl>("dynamic_unet", "DynamicUnet"),
       spec<ClassifierImpl>("classifier", "Classifier"),
   };
   return specs;
@@ -54,7 +56,7 @@ const std::vector<ModelSpec>& model_specs() {
 const ModelSpec& model_spec(const std::string& arch) {
   std::vector<std::string> names;
   for (const auto& spec : model_specs()) {
-    if (spec.name == lowercase(arch)) return spec;
+    if (spec.name == lowercase(arch) || lowercase(spec.class_name) == lowercase(arch)) return spec;
     names.push_back(spec.name);
   }
   throw ConfigError("unknown arch '" + arch + "'" + did_you_mean(lowercase(arch), names) +

@@ -1,6 +1,7 @@
 #pragma once
 // Architectures by SMP's lowercase names (unet, unetplusplus, fpn, pspnet, linknet, deeplabv3,
-// deeplabv3plus, manet, pan, upernet, segformer) plus segkit's image classifier (classifier), built
+// deeplabv3plus, manet, pan, upernet, segformer), fastai's DynamicUnet (dynamic_unet) and segkit's
+// image classifier (classifier), built
 // from a config section or
 // SMP's config.json: {arch: unet, encoder_name: resnet34, classes: 4, ...}. The class names ("Unet",
 // "FPN") are accepted too, case-insensitively, as smp.create_model does.

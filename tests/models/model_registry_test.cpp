@@ -63,7 +63,7 @@ TEST_P(TinyModel, ForwardBackwardResnet18) {
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TinyModel, ::testing::Values("unet", "fpn", "pspnet", "linknet", "unetplusplus",
                                                                        "deeplabv3", "deeplabv3plus", "manet", "pan",
-                                                                       "upernet", "segformer"));
+                                                                       "upernet", "segformer", "dynamic_unet"));
 
 // The feature pyramid contract (encoder.h) for one encoder of every family: depth + 1 features,
 // channels as registered, strides 1, 2, 4, ..., 32.
