@@ -82,6 +82,7 @@ void write_correctness_cases(const fs::path& dir, json& manifest) {
       {"unet_tu-convnext_tiny", {{"arch", "unet"}, {"encoder_name", "tu-convnext_tiny"}}},
       {"fpn_densenet121", {{"arch", "fpn"}, {"encoder_name", "densenet121"}}},
       {"unet_timm-efficientnet-b1", {{"arch", "unet"}, {"encoder_name", "timm-efficientnet-b1"}}},
+      {"dynamic_unet_resnet34_hc", {{"arch", "dynamic_unet"}, {"encoder_name", "resnet34"}, {"hypercolumns", true}}},
   };
   for (const auto& [name, arguments] : cases) {
     json with_classes = arguments;

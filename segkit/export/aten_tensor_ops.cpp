@@ -168,6 +168,12 @@ void matrix_transpose(const Node& node, OnnxGraphBuilder& b) {
   b.bind(node.output(), b.add("Transpose", {b.input(node, 0)}, {{"perm", Ints{1, 0}}}));
 }
 
+// pixel_shuffle(self, r): PyTorch's channel order is ONNX DepthToSpace's "CRD" mode (opset 11+).
+void pixel_shuffle(const Node& node, OnnxGraphBuilder& b) {
+  b.bind(node.output(), b.add("DepthToSpace", {b.input(node, 0)},
+                              {{"blocksize", b.int_arg(node, 1)}, {"mode", std::string("CRD")}}));
+}
+
 // reshape/view(self, shape): the traced shape, or its run-time expression with dynamic shapes.
 void reshape(const Node& node, OnnxGraphBuilder& b) {
   b.bind(node.output(), b.add("Reshape", {b.input(node, 0), b.shape_arg(1, b.ints_arg(node, 1))}));
@@ -259,6 +265,7 @@ void add_tensor_converters(AtenConverterTable& table) {
   for (const char* op : {"aten::add", "aten::add_"}) table[op] = add_or_sub<false>;
   for (const char* op : {"aten::sub", "aten::sub_"}) table[op] = add_or_sub<true>;
   table["aten::rsub"] = rsub;
+  table["aten::pixel_shuffle"] = pixel_shuffle;
   for (const char* op : {"aten::mul", "aten::mul_"}) table[op] = binary<kMul>;
   for (const char* op : {"aten::div", "aten::div_"}) table[op] = divide;
   table["aten::pow"] = binary<kPow>;

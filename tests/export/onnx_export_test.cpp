@@ -64,6 +64,7 @@ std::vector<Case> every_architecture() {
         Case{"unet_convnext", small("unet", "tu-convnext_tiny", {{"decoder_channels", {32, 16, 8, 8, 8}}})},
         Case{"fpn_densenet", small("fpn", "densenet121")},
         Case{"unet_aux_head", small("unet", "resnet18", {{"aux_params", {{"classes", 3}}}})},
+        Case{"dynamic_unet_hypercolumns", small("dynamic_unet", "resnet18", {{"hypercolumns", true}})},
         Case{"classifier_efficientnet", small("classifier", "efficientnet-b0")}};
 }
 
