@@ -55,21 +55,21 @@ std::optional<TaskMode> mode_of_activation(const std::string& activation, const 
                                 (dir / "config.json").string(), activation));
 }
 
+// Class outputs (a classification head, a classifier) are used as "class present" probabilities.
+void require_class_sigmoid(const std::string& activation, const char* what, const fs::path& dir) {
+  if (activation.empty() || activation == "sigmoid") return;
+  throw ConfigError(fmt::format("{}: {} '{}': class outputs are used as \"class present\" probabilities (sigmoid); "
+                                "use sigmoid or none",
+                                (dir / "config.json").string(), what, activation));
+}
+
 LoadedModel load_model(const fs::path& dir, const PredictorOptions& options) {
   LoadedModel loaded;
   loaded.source = dir;
   auto logits = models::from_pretrained_logits(dir);
-  if (!logits.aux_activation.empty() && logits.aux_activation != "sigmoid") {
-    throw ConfigError(fmt::format("{}: aux_params.activation '{}': the classification head's outputs are used as "
-                                  "\"class present\" probabilities (sigmoid); use sigmoid or none",
-                                  (dir / "config.json").string(), logits.aux_activation));
-  }
   auto model = logits.model;
-  if (model->is_classifier() && !logits.activation.empty() && logits.activation != "sigmoid") {
-    throw ConfigError(fmt::format("{}: a classifier's activation '{}': its outputs are used as \"class present\" "
-                                  "probabilities (sigmoid); use sigmoid or none",
-                                  (dir / "config.json").string(), logits.activation));
-  }
+  require_class_sigmoid(logits.aux_activation, "aux_params.activation", dir);
+  if (model->is_classifier()) require_class_sigmoid(logits.activation, "a classifier's activation", dir);
   const auto activation_mode = mode_of_activation(logits.activation, dir);
   model->eval();
   // On its device before the fast copy is made: what precision can run depends on it.

@@ -69,10 +69,12 @@ void read_file_into(const fs::path& path, OofData& out, std::map<std::string, fs
   out.mappings.push_back(data);
   for (const auto& info : file.tensors()) {
     // An image is its probabilities/ entry, or a classifier's labels/ entry alone.
+    const std::string id = info.name.substr(info.name.find('/') + 1);
     const bool maps = starts_with(info.name, "probabilities/");
-    if (!maps && !(starts_with(info.name, "labels/") && !file.contains("probabilities/" + info.name.substr(7)))) continue;
+    const bool labels_only = starts_with(info.name, "labels/") && !file.contains("probabilities/" + id);
+    if (!maps && !labels_only) continue;
     OofImage image;
-    image.id = info.name.substr(info.name.find('/') + 1);
+    image.id = id;
     if (auto [it, inserted] = seen.emplace(image.id, path); !inserted) {
       throw DataError(where(file, info.name) + "image '" + image.id + "' is also in " + it->second.string());
     }

@@ -1,7 +1,5 @@
 #include "segkit/models/dynamic_unet/dynamic_unet.h"
 
-#include <torch/nn/init.h>
-
 #include "segkit/models/dynamic_unet/dynamic_unet_decoder.h"
 #include "segkit/models/model_options.h"
 
@@ -24,11 +22,8 @@ DynamicUnetImpl::DynamicUnetImpl(const json& arguments) : SegmentationModelImpl(
   auto head = nn::segmentation_head(decoder->out_channels(), common.classes, 1, common.activation);
   wire(encoder, decoder, head, build_classification_head(common, *encoder));
   // SMP's initialisation ran in wire(); the decoder and head start as fastai's instead.
-  decoder->reset_fastai_parameters();
-  torch::NoGradGuard no_grad;
-  auto& conv = *head[0]->as<torch::nn::Conv2dImpl>();
-  torch::nn::init::kaiming_normal_(conv.weight, 0.0, torch::kFanIn, torch::kLeakyReLU);
-  conv.bias.zero_();
+  initialize_fastai(*decoder);
+  initialize_fastai(*head);
 }
 
 }  // namespace segkit::models

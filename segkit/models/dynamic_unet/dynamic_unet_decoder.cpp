@@ -116,12 +116,12 @@ DynamicUnetDecoderImpl::DynamicUnetDecoderImpl(const std::vector<int64_t>& encod
   }
 }
 
-void DynamicUnetDecoderImpl::reset_fastai_parameters() {
-  for (const auto& module : modules(/*include_self=*/false)) {
+void initialize_fastai(torch::nn::Module& root) {
+  for (const auto& module : root.modules(/*include_self=*/false)) {
     if (auto* conv = module->as<torch::nn::Conv2dImpl>()) kaiming_normal_zero_bias(*conv);
     if (auto* bn = module->as<nn::BatchNorm2dImpl>()) reset_batchnorm_2d(*bn);
   }
-  for (const auto& module : modules(/*include_self=*/false)) {
+  for (const auto& module : root.modules(/*include_self=*/false)) {
     if (auto* shuffle = module->as<PixelShuffleIcnrImpl>()) shuffle->reset_icnr();
   }
 }

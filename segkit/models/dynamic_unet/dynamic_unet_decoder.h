@@ -83,9 +83,6 @@ class DynamicUnetDecoderImpl : public DecoderImpl {
   DynamicUnetDecoderImpl(const std::vector<int64_t>& encoder_channels, const DynamicUnetOptions& options);
   torch::Tensor forward(const std::vector<torch::Tensor>& features) override;
   int64_t out_channels() const { return out_channels_; }
-  /// fastai's initialisation (kaiming-normal convs with zero bias, ICNR, BatchNorm bias 1e-3); call
-  /// it once the decoder is owned by a model (SMP's initialize_decoder() runs in wire()).
-  void reset_fastai_parameters();
 
  private:
   DynamicUnetOptions options_;
@@ -97,5 +94,10 @@ class DynamicUnetDecoderImpl : public DecoderImpl {
   torch::nn::ModuleList hypercolumns_{nullptr};
   int64_t out_channels_ = 0;
 };
+
+/// fastai's initialisation of every module below `root`: kaiming-normal convolutions with zero bias,
+/// ICNR for pixel shuffles, BatchNorm weight 1 and bias 1e-3. For the decoder and head once a model
+/// owns them (SMP's initialisation runs in wire()).
+void initialize_fastai(torch::nn::Module& root);
 
 }  // namespace segkit::models
